@@ -1,0 +1,1 @@
+namespace MLNet.Mlp; internal static class Placeholder { }
