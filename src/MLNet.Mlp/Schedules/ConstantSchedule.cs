@@ -1,11 +1,20 @@
 namespace MLNet.Mlp.Schedules;
 
-/// <summary>η_t = η₀ (stub).</summary>
+/// <summary>The constant schedule: η_t = η₀ for every t.</summary>
 public sealed class ConstantSchedule : ILearningRateSchedule
 {
+    /// <summary>Creates the constant schedule.</summary>
+    public ConstantSchedule()
+    {
+    }
+
     /// <inheritdoc/>
     public string Name => "Constant";
 
     /// <inheritdoc/>
-    public float GetLearningRate(float baseLearningRate, long t) => baseLearningRate;
+    public float GetLearningRate(float baseLearningRate, long t)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(t);
+        return baseLearningRate;
+    }
 }
