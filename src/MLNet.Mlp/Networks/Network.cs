@@ -149,14 +149,14 @@ public sealed class Network
     /// <param name="rows">How many examples.</param>
     /// <param name="maxThreads">Cores the matrix kernels may use.</param>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads = 1)
-        => Predict(inputs, outputs, rows, maxThreads, preActivation: false);
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: false);
 
     /// <summary>Like <see cref="Predict(ReadOnlySpan{float}, Span{float}, int, int)"/> but returns the output layer's
     /// pre-activations Z (logits) when it is a dense layer — e.g. the raw margin of a binary classifier.</summary>
     internal void PredictPreActivation(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads)
-        => Predict(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer);
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer);
 
-    private void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation)
+    private void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if (inputs.Length < rows * InputSize) throw new ArgumentException($"Expected {rows}×{InputSize} inputs but got {inputs.Length}.", nameof(inputs));

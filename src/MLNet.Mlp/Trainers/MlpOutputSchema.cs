@@ -14,9 +14,9 @@ internal static class MlpOutputSchema
     public static SchemaShape For(MlpTask task, SchemaShape input, MlpOptionsBase options)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!input.TryFindColumn(options.FeatureColumnName, out _))
+        if (!Has(input, options.FeatureColumnName))
             throw new ArgumentOutOfRangeException(nameof(input), $"Feature column '{options.FeatureColumnName}' was not found in the input schema.");
-        if (!input.TryFindColumn(options.LabelColumnName, out _))
+        if (!Has(input, options.LabelColumnName))
             throw new ArgumentOutOfRangeException(nameof(input), $"Label column '{options.LabelColumnName}' was not found in the input schema.");
         lock (Context)
         {
@@ -31,7 +31,7 @@ internal static class MlpOutputSchema
 
     private static SchemaShape RegressionShape(SchemaShape input, MlpOptionsBase options)
     {
-        input.TryFindColumn(options.LabelColumnName, out var label);
+        var label = input.First(c => c.Name == options.LabelColumnName);
         if (label.Kind == SchemaShape.Column.VectorKind.Scalar)
             return Context.Regression.Trainers.Sdca(options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName).GetOutputSchema(input);
         // Multi-output regression: no stock trainer declares a vector Score; the closest public route is to let a stock
@@ -39,4 +39,6 @@ internal static class MlpOutputSchema
         var copy = Context.Transforms.CopyColumns("Score", options.LabelColumnName);
         return copy.GetOutputSchema(input);
     }
+
+    private static bool Has(SchemaShape shape, string name) => shape.Any(c => c.Name == name);
 }

@@ -86,7 +86,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
             var classValues = Task == MlpTask.MulticlassClassification ? KeyValueSet.FromColumn(trainData.Schema[o.LabelColumnName]) : null;
             int outputs = Task switch
             {
-                MlpTask.MulticlassClassification => ((KeyDataViewType)trainData.Schema[o.LabelColumnName].Type).GetCountAsInt32(),
+                MlpTask.MulticlassClassification => (int)((KeyDataViewType)trainData.Schema[o.LabelColumnName].Type).Count,
                 MlpTask.BinaryClassification => 1,
                 _ => trainingData.TargetWidth,
             };
