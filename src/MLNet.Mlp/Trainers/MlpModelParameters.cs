@@ -61,6 +61,66 @@ public sealed class MlpModelParameters
     /// <summary>True for regression on a vector label (Score is then a vector even with one output).</summary>
     internal bool VectorLabel { get; init; }
 
+    /// <summary>
+    /// Writes a full-fidelity checkpoint (weights, batch-norm statistics, optimizer state, counters, history) that
+    /// <see cref="Load(Stream, Func{string, float, Activations.IActivation?}?)"/> reads back; training continued from it
+    /// equals uninterrupted training. The image is built in memory first, so a failure writes nothing.
+    /// </summary>
+    /// <param name="stream">The destination.</param>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Persistence.MlpCheckpointFormat.Serialize(this));
+    }
+
+    /// <summary>
+    /// Writes a checkpoint file atomically: to a temporary file beside it, flushed to disk, then renamed over
+    /// <paramref name="path"/>, so a crash never leaves a partial file and the previous checkpoint survives a failure.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var image = Persistence.MlpCheckpointFormat.Serialize(this);
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.WriteThrough))
+            {
+                file.Write(image);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="Save(Stream)"/>.</summary>
+    /// <param name="stream">The source; read to its end.</param>
+    /// <param name="resolveActivation">Maps a custom activation's name and parameter to an instance; null for built-ins only.</param>
+    /// <exception cref="Persistence.MlpCheckpointException">The data is truncated, corrupted, of another version or not a checkpoint.</exception>
+    public static MlpModelParameters Load(Stream stream, Func<string, float, Activations.IActivation?>? resolveActivation = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return Persistence.MlpCheckpointFormat.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), resolveActivation);
+    }
+
+    /// <summary>Reads a checkpoint file written by <see cref="Save(string)"/>.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="resolveActivation">Maps a custom activation's name and parameter to an instance; null for built-ins only.</param>
+    /// <exception cref="Persistence.MlpCheckpointException">The file is truncated, corrupted, of another version or not a checkpoint.</exception>
+    public static MlpModelParameters Load(string path, Func<string, float, Activations.IActivation?>? resolveActivation = null)
+    {
+        using var file = File.OpenRead(path);
+        return Load(file, resolveActivation);
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"MLP {Task}: {Architecture}";
 }
