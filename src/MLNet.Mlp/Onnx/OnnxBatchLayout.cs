@@ -11,8 +11,8 @@ internal enum OnnxBatchLayout
     Batched,
 
     /// <summary>
-    /// For ML.NET's OnnxTransformer, which feeds one row at a time: input [F]; per-row values as rank-0
-    /// tensors and vectors as [K]. OnnxTransformer maps these to scalar and fixed-size vector columns.
+    /// For ML.NET's OnnxTransformer, which feeds one row at a time: input [F]; per-row values as [1] and vectors
+    /// as [K]. OnnxTransformer maps them to fixed-size vector columns (it cannot read rank-0 outputs).
     /// </summary>
     SingleRow,
 }

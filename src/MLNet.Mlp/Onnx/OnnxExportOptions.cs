@@ -17,11 +17,4 @@ internal sealed record OnnxExportOptions
 
     /// <summary>Name of the PredictedLabel output (binary and multiclass heads).</summary>
     public string PredictedLabelName { get; init; } = "PredictedLabel";
-
-    /// <summary>
-    /// Multiclass with <see cref="OnnxBatchLayout.SingleRow"/> only: when set, one extra rank-0 output per class,
-    /// named by this list, holding that class's probability. ML.NET's Concatenate turns such scalar columns into a
-    /// vector whose SlotNames are the column names. Null: no extra outputs.
-    /// </summary>
-    public IReadOnlyList<string>? ScoreSlotOutputNames { get; init; }
 }

@@ -18,9 +18,6 @@ internal static class OnnxMlpGraph
         bool singleRow = options.Layout == OnnxBatchLayout.SingleRow;
         int k = description.OutputSize;
         var outputs = new List<ValueInfoProto>();
-        var slotNames = options.ScoreSlotOutputNames;
-        if (slotNames is not null && (description.Head != OnnxHead.Multiclass || !singleRow || slotNames.Count != k))
-            throw new ArgumentException("Per-class score outputs need a multiclass head, the single-row layout and one name per class.");
 
         g.Reserve(description.InputName);
         foreach (string name in OutputNames(description.Head, options))
@@ -33,9 +30,10 @@ internal static class OnnxMlpGraph
         foreach (var layer in description.Layers)
             x = AddLayer(g, layer, x);
 
-        // Per-row scalars end as [N] (batched) or rank 0 (single row); vectors as [N, K] or [K].
-        string scalarShape = singleRow ? g.Int64s("shape_scalar", [], 0) : g.Int64s("shape_rows", [-1], 1);
-        var scalarType = (OnnxDataType t) => new TypeProto(t, singleRow ? TensorShapeProto.Scalar : Shape(Batch()));
+        // Per-row values end as [N] (batched) or [1] (single row); vectors as [N, K] or [K]. ML.NET's OnnxTransformer
+        // cannot read rank-0 outputs (its scalar getter fails at run time), hence [1] rather than a true scalar.
+        string scalarShape = g.Int64s("shape_rows", [-1], 1);
+        var scalarType = (OnnxDataType t) => new TypeProto(t, singleRow ? Shape(Fixed(1)) : Shape(Batch()));
         var vectorType = new TypeProto(OnnxDataType.Float, singleRow ? Shape(Fixed(k)) : Shape(Batch(), Fixed(k)));
         string ToVector(string value, string name) =>
             singleRow ? g.Add("Reshape", [value, g.Int64s("shape_vector", [-1], 1)], name) : g.Add("Identity", [value], name);
@@ -65,17 +63,11 @@ internal static class OnnxMlpGraph
                 string probabilities = description.FinalActivation == OnnxActivation.Softmax
                     ? x
                     : g.Add("Softmax", [x], null, AttributeProto.Int("axis", -1));
-                string score = ToVector(probabilities, options.ScoreName);
+                ToVector(probabilities, options.ScoreName);
                 string index = g.Add("ArgMax", [probabilities], null, AttributeProto.Int("axis", -1), AttributeProto.Int("keepdims", 0));
                 g.Add("Reshape", [index, scalarShape], options.PredictedLabelName);
                 outputs.Add(new ValueInfoProto(options.ScoreName, vectorType));
                 outputs.Add(new ValueInfoProto(options.PredictedLabelName, scalarType(OnnxDataType.Int64)));
-                for (int c = 0; c < (slotNames?.Count ?? 0); c++)
-                {
-                    // Gather with a rank-0 index on the [K] vector yields a rank-0 value.
-                    g.Add("Gather", [score, g.Int64s("class", [c])], slotNames![c], AttributeProto.Int("axis", 0));
-                    outputs.Add(new ValueInfoProto(slotNames[c], scalarType(OnnxDataType.Float)));
-                }
                 break;
             }
             default:
@@ -94,8 +86,6 @@ internal static class OnnxMlpGraph
             yield return options.ProbabilityName;
         if (head != OnnxHead.Regression)
             yield return options.PredictedLabelName;
-        foreach (string name in options.ScoreSlotOutputNames ?? [])
-            yield return name;
     }
 
     private static string AddLayer(OnnxGraphBuilder g, OnnxLayer layer, string x)

@@ -105,10 +105,10 @@ public class OnnxExportTests
     }
 
     [Fact]
-    public void SingleRowLayoutHasRankZeroAndRankOneOutputs()
+    public void SingleRowMulticlassTakesOneRowWithoutBatchDimension()
     {
         var net = RandomNetworks.Create(11, OnnxHead.Multiclass, Features, 6, 3, OnnxActivation.Gelu, inputName: "In");
-        var options = new OnnxExportOptions { Layout = OnnxBatchLayout.SingleRow, ScoreSlotOutputNames = ["a", "b", "c"] };
+        var options = new OnnxExportOptions { Layout = OnnxBatchLayout.SingleRow };
         var row = RandomNetworks.Rows(12, 1, Features)[0];
         using var file = new TempFile(".onnx");
         using (var stream = File.Create(file.Path))
@@ -118,19 +118,14 @@ public class OnnxExportTests
 
         var probabilities = ReferenceMlp.Softmax(ReferenceMlp.Forward(net, row));
         Assert.Equal([3], outputs["Score"].Shape);
-        Assert.Empty(outputs["PredictedLabel"].Shape);
+        Assert.Equal([1], outputs["PredictedLabel"].Shape);
         Assert.Equal(ReferenceMlp.ArgMax(probabilities), outputs["PredictedLabel"].Int64s[0]);
-        string[] names = ["a", "b", "c"];
         for (int k = 0; k < 3; k++)
-        {
-            Assert.Empty(outputs[names[k]].Shape);
-            Assert.Equal(probabilities[k], outputs[names[k]].Floats[0], Tolerance);
             Assert.Equal(probabilities[k], outputs["Score"].Floats[k], Tolerance);
-        }
     }
 
     [Fact]
-    public void SingleRowBinaryOutputsAreScalars()
+    public void SingleRowBinaryOutputsHaveOneValue()
     {
         var net = RandomNetworks.Create(13, OnnxHead.Binary, Features, 4, 1, OnnxActivation.Silu);
         var row = RandomNetworks.Rows(14, 1, Features)[0];
@@ -140,9 +135,10 @@ public class OnnxExportTests
         var outputs = OnnxRuntimeRunner.Run(file.Path, "Features", row, [Features]);
 
         double logit = ReferenceMlp.Forward(net, row)[0];
-        Assert.Empty(outputs["Score"].Shape);
-        Assert.Empty(outputs["Probability"].Shape);
-        Assert.Empty(outputs["PredictedLabel"].Shape);
+        Assert.Equal([1], outputs["Score"].Shape);
+        Assert.Equal([1], outputs["Probability"].Shape);
+        Assert.Equal([1], outputs["PredictedLabel"].Shape);
+        Assert.Equal(ReferenceMlp.Sigmoid(logit) > 0.5, outputs["PredictedLabel"].Bools[0]);
         Assert.Equal(logit, outputs["Score"].Floats[0], Tolerance);
         Assert.Equal(ReferenceMlp.Sigmoid(logit), outputs["Probability"].Floats[0], Tolerance);
     }

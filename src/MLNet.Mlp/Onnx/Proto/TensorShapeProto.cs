@@ -29,9 +29,6 @@ internal sealed record TensorShapeProto(IReadOnlyList<TensorShapeProto.Dimension
         }
     }
 
-    /// <summary>The rank-0 (scalar) shape.</summary>
-    public static TensorShapeProto Scalar { get; } = new([]);
-
     // *** Fields (onnx.proto) ***
     // 1: repeated Dimension dim
     public void WriteTo(ProtoWriter writer)
