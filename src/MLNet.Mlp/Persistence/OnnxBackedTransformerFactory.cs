@@ -112,8 +112,9 @@ internal static class OnnxBackedTransformerFactory
         info.Head == OnnxHead.Multiclass || (info.Head == OnnxHead.Regression && info.OutputCount > 1);
 
     /// <summary>
-    /// Lookup table for MapValue: Key = class index (Int64, as ONNX ArgMax returns it), Value = class key 1..K typed
-    /// <c>Key&lt;UInt32, K&gt;</c>, annotated with the label's KeyValues. MapValue copies the Value column's annotations
+    /// Lookup table for MapValue: Key = class index (Int64, as ONNX ArgMax returns it), Value = the class as
+    /// <c>Key&lt;UInt32, K&gt;</c>, annotated with the label's KeyValues. (LoadFromEnumerable reads a key-typed uint
+    /// property as a 0-based index, so Value = i becomes key i + 1, the class's 1-based key; checked by the tests.) MapValue copies the Value column's annotations
     /// to its output and saves the table, annotations included, in the model.
     /// </summary>
     private static IDataView ClassLookup(MLContext ml, OnnxBackedModelInfo info)
@@ -129,7 +130,7 @@ internal static class OnnxBackedTransformerFactory
                 .MakeGenericMethod(classes.Values.GetType())
                 .Invoke(value, [AnnotationKinds.KeyValues, classes.Values, classes.Type]);
         }
-        var rows = Enumerable.Range(0, k).Select(i => new LookupRow { Key = i, Value = (uint)(i + 1) }).ToArray();
+        var rows = Enumerable.Range(0, k).Select(i => new LookupRow { Key = i, Value = (uint)i }).ToArray();
         return ml.Data.LoadFromEnumerable(rows, definition);
     }
 
