@@ -1,0 +1,11 @@
+namespace MLNet.Mlp.Persistence;
+
+/// <summary>ML.NET annotation kinds used here (ML.NET's own constants are internal).</summary>
+internal static class AnnotationKinds
+{
+    /// <summary>Values behind the keys of a key-typed column.</summary>
+    public const string KeyValues = "KeyValues";
+
+    /// <summary>Names of the slots of a vector column.</summary>
+    public const string SlotNames = "SlotNames";
+}
