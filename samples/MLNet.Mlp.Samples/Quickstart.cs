@@ -43,7 +43,7 @@ internal static class Quickstart
             EpochCompleted = e => output.WriteLine(
                 $"  epoch {e.Epoch,2}/{epochs}  loss {e.TrainingLoss:F4}  accuracy {e.TrainingMetric:P1}  validation loss {e.ValidationLoss:F4}  validation accuracy {e.ValidationMetric:P1}  ({e.Seconds:F2} s)"),
         };
-        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeySortOrder.ByValue)
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
             .Append(ml.MulticlassClassification.Trainers.Mlp(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         output.WriteLine($"Training 784 → 128 ReLU → 10 softmax with Adam (lr {options.LearningRate}), batch {options.BatchSize}, {epochs} epochs:");

@@ -8,4 +8,10 @@ internal static class AnnotationKinds
 
     /// <summary>Names of the slots of a vector column.</summary>
     public const string SlotNames = "SlotNames";
+
+    /// <summary>The task a score column belongs to ("MulticlassClassification", "BinaryClassification", "Regression").</summary>
+    public const string ScoreColumnKind = "ScoreColumnKind";
+
+    /// <summary>What a prediction column holds ("Score", "Probability", "PredictedLabel").</summary>
+    public const string ScoreValueKind = "ScoreValueKind";
 }

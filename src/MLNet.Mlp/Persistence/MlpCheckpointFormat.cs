@@ -18,7 +18,7 @@ namespace MLNet.Mlp.Persistence;
 /// version  int32    1
 /// length   int64    payload bytes
 /// payload:
-///   task byte; vectorLabel bool
+///   task byte
 ///   inputSize int32; layerCount int32; per layer: kind byte (1 dense, 2 batch norm, 3 dropout, 4 activation) then
 ///     dense: units int32, activation, initializer name string; batch norm: momentum float, epsilon float;
 ///     dropout: rate float; activation: activation          (activation = name string, parameter float)
@@ -88,7 +88,6 @@ internal static class MlpCheckpointFormat
     {
         var network = model.Network;
         w.Write((byte)model.Task);
-        w.Write(model.VectorLabel);
         w.Write(network.InputSize);
         w.Write(network.Layers.Count);
         foreach (var layer in network.Layers)
@@ -131,7 +130,6 @@ internal static class MlpCheckpointFormat
     {
         byte task = r.ReadByte();
         if (task > (byte)MlpTask.Regression) throw new MlpCheckpointException($"Unknown task code {task}.");
-        bool vectorLabel = r.ReadBoolean();
         int inputSize = r.ReadInt32();
         int layerCount = Count(r, 10_000);
         var layers = new List<Layer>(layerCount);
@@ -186,7 +184,7 @@ internal static class MlpCheckpointFormat
             }
             trainingState.History.AddRange(history);
         }
-        return new MlpModelParameters((MlpTask)task, network, classValues, mean, scale, trainingState, history) { VectorLabel = vectorLabel };
+        return new MlpModelParameters((MlpTask)task, network, classValues, mean, scale, trainingState, history);
     }
 
     private static void WriteActivation(BinaryWriter w, IActivation activation)

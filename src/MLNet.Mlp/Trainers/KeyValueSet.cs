@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Mlp.Persistence;
 
 namespace MLNet.Mlp.Trainers;
 

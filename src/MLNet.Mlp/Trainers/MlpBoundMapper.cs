@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Mlp.Persistence;
 
 namespace MLNet.Mlp.Trainers;
 
@@ -83,7 +84,7 @@ internal sealed class MlpBoundMapper : IRowToRowMapper
                 builder.AddColumn(PredictedLabelColumn, BooleanDataViewType.Instance, ScoreAnnotations("BinaryClassification", "PredictedLabel").ToAnnotations());
                 break;
             default:
-                DataViewType type = model.OutputCount == 1 && !model.VectorLabel ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, model.OutputCount);
+                DataViewType type = model.OutputCount == 1 ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, model.OutputCount);
                 builder.AddColumn(ScoreColumn, type, ScoreAnnotations("Regression", "Score").ToAnnotations());
                 break;
         }

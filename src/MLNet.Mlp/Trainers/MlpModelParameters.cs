@@ -58,9 +58,6 @@ public sealed class MlpModelParameters
     /// <summary>Optimizer state, counters and schedule state for exact continuation; null when not kept.</summary>
     internal TrainingState? TrainingState { get; }
 
-    /// <summary>True for regression on a vector label (Score is then a vector even with one output).</summary>
-    internal bool VectorLabel { get; init; }
-
     /// <summary>
     /// Writes a full-fidelity checkpoint (weights, batch-norm statistics, optimizer state, counters, history) that
     /// <see cref="Load(Stream, Func{string, float, Activations.IActivation?}?)"/> reads back; training continued from it
@@ -119,6 +116,22 @@ public sealed class MlpModelParameters
     {
         using var file = File.OpenRead(path);
         return Load(file, resolveActivation);
+    }
+
+    /// <summary>
+    /// Writes the network as a stand-alone ONNX model (opset 13; input "Features" of shape [N, FeatureCount]; outputs
+    /// "Score" and, for classification, "Probability"/"PredictedLabel"), for ONNX Runtime or any other ONNX consumer.
+    /// Batch normalization and label standardization are folded into the dense layers; dropout is omitted.
+    /// </summary>
+    /// <param name="stream">The destination.</param>
+    /// <exception cref="NotSupportedException">The network uses a custom activation, which has no ONNX form.</exception>
+    public void ExportToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        Persistence.MlpModelSaver.ExportToOnnx(this, buffer, "Features");
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
     }
 
     /// <inheritdoc/>

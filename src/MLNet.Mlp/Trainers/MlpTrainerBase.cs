@@ -90,7 +90,6 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
                 MlpTask.BinaryClassification => 1,
                 _ => trainingData.TargetWidth,
             };
-            bool vectorLabel = Task == MlpTask.Regression && trainData.Schema[o.LabelColumnName].Type is VectorDataViewType;
 
             float[]? labelMean = null, labelScale = null;
             TrainingState state;
@@ -120,7 +119,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
                     ? $"Early stopping after epoch {state.EpochsCompleted}; best epoch {result.BestEpoch}{(result.RestoredBestWeights ? " (weights restored)" : "")}."
                     : $"Training cancelled after {state.EpochsCompleted} epochs; the model holds the weights of the last step.");
 
-            var model = new MlpModelParameters(Task, state.Network, classValues, labelMean, labelScale, state, state.History) { VectorLabel = vectorLabel };
+            var model = new MlpModelParameters(Task, state.Network, classValues, labelMean, labelScale, state, state.History);
             return CreateTransformer(model, trainData.Schema);
         }
         finally
