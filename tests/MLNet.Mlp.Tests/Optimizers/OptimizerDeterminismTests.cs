@@ -134,4 +134,26 @@ public class OptimizerDeterminismTests
         Assert.Equal(2f, g[Length - 2]);
         Assert.Equal(0f, g[20]);
     }
+    [Theory]
+    [MemberData(nameof(OptimizerCases.Names), MemberType = typeof(OptimizerCases))]
+    public void Update_DoesNotAllocate(string name)
+    {
+        OptimizerCases.Case row = OptimizerCases.All[name];
+        IOptimizer optimizer = row.Create();
+        IGradientTransform[] transforms = row.Transforms();
+        float[] parameters = LongParameters();
+        float[] g = LongGradients(1, 11)[0].Select(v => (float)v).ToArray();
+        OptimizerState state = optimizer.CreateState(Length);
+        void Step(long t)
+        {
+            var step = new OptimizerStep(1e-3f, t, Decayed);
+            foreach (IGradientTransform transform in transforms) transform.Apply(g, parameters, step);
+            optimizer.Update(parameters, g, state, step);
+        }
+
+        Step(1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (long t = 2; t < 12; t++) Step(t);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
