@@ -147,15 +147,16 @@ public static class NetworkTrainer
             lastGoodEpoch = state.EpochsCompleted;
 
             double lossMonitor = validationLoss ?? trainLoss;
+            double? metricMonitor = validationMetric ?? trainMetric;
             if (plateau != null)
             {
-                plateau.Report(lossMonitor);
+                plateau.Report(options.ScheduleMonitor == MonitoredQuantity.Metric ? metricMonitor!.Value : lossMonitor);
                 state.ScheduleState = plateau.GetState();
             }
 
             if (stopping != null)
             {
-                double value = stopping.Monitor == MonitoredQuantity.Metric ? (validationMetric ?? trainMetric!.Value) : lossMonitor;
+                double value = stopping.Monitor == MonitoredQuantity.Metric ? metricMonitor!.Value : lossMonitor;
                 bool improved = double.IsNaN(best) || (higherIsBetter ? value > best + stopping.MinDelta : value < best - stopping.MinDelta);
                 if (improved)
                 {

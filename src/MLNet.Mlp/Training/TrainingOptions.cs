@@ -23,6 +23,10 @@ public sealed class TrainingOptions
     /// <summary>What the schedule's time t counts. Default <see cref="ScheduleUnit.Epoch"/>.</summary>
     public ScheduleUnit ScheduleUnit { get; init; } = ScheduleUnit.Epoch;
 
+    /// <summary>What a metric-driven schedule (reduce-on-plateau) is told each epoch. Default <see cref="MonitoredQuantity.Loss"/>;
+    /// with <see cref="MonitoredQuantity.Metric"/> a <see cref="Metric"/> is required.</summary>
+    public MonitoredQuantity ScheduleMonitor { get; init; } = MonitoredQuantity.Loss;
+
     /// <summary>Gradient transforms applied in order before each update (clipping, L2). Default none.</summary>
     public IReadOnlyList<IGradientTransform> GradientTransforms { get; init; } = [];
 
@@ -66,6 +70,8 @@ public sealed class TrainingOptions
         if (MaxThreads is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxThreads), MaxThreads, $"Invalid thread count: {MaxThreads} (must be positive).");
         if (EarlyStopping?.Monitor == MonitoredQuantity.Metric && Metric is null)
             throw new ArgumentException("Early stopping monitors the metric, but no Metric is set.", nameof(EarlyStopping));
+        if (ScheduleMonitor == MonitoredQuantity.Metric && Metric is null)
+            throw new ArgumentException("The schedule monitors the metric, but no Metric is set.", nameof(ScheduleMonitor));
         EarlyStopping?.Validate();
     }
 }
