@@ -40,6 +40,7 @@ public class LossGradientTests
         "MSE", "BCE", "BCE fused with sigmoid",
         "CCE sparse", "CCE one-hot", "CCE soft",
         "CCE fused with softmax, sparse", "CCE fused with softmax, one-hot", "CCE fused with softmax, soft",
+        "CCE unnormalized", "CCE fused with softmax, unnormalized",
     ];
 
     private static LossCase Create(string name)
@@ -73,6 +74,9 @@ public class LossGradientTests
             "CCE fused with softmax, sparse" => new(cce, Activation.Softmax, logits, sparse),
             "CCE fused with softmax, one-hot" => new(cce, Activation.Softmax, logits, oneHot),
             "CCE fused with softmax, soft" => new(cce, Activation.Softmax, logits, soft),
+            // Rows that do not sum to 1: the fused gradient is (Σ_k y_k)·a − y, not a − y.
+            "CCE unnormalized" => new(cce, null, probabilities, FiniteDifference.Uniform(random, n, 0f, 1.5f)),
+            "CCE fused with softmax, unnormalized" => new(cce, Activation.Softmax, logits, FiniteDifference.Uniform(random, n, 0f, 1.5f)),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }
