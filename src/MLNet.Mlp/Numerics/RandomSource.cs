@@ -11,7 +11,13 @@ internal sealed class RandomSource : Random
 {
     private uint _s0, _s1, _s2, _s3;
 
-    public RandomSource(int seed, ulong stream = 0, ulong counter = 0)
+    public RandomSource(int seed, ulong stream = 0, ulong counter = 0) => Reseed(seed, stream, counter);
+
+    /// <summary>
+    /// Restarts the generator exactly as <c>new RandomSource(seed, stream, counter)</c> would, without allocating
+    /// (the trainer reseeds one instance for every step's dropout masks).
+    /// </summary>
+    public void Reseed(int seed, ulong stream, ulong counter)
     {
         ulong x = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ stream * 0xBF58476D1CE4E5B9UL ^ counter * 0x94D049BB133111EBUL);
         ulong a = SplitMix(ref x), b = SplitMix(ref x);

@@ -73,7 +73,10 @@ public static class NetworkTrainer
         int lastGoodEpoch = state.EpochsCompleted;
         var parameters = network.ParameterArray;
         var gradients = network.GradientArray;
-        bool hasDropout = network.Layers.Any(l => l is DropoutLayer);
+        // One generator for every step's dropout masks, reseeded from (seed, step) each step: a new RandomSource
+        // per step would allocate (System.Random's base constructor creates an implementation object).
+        var dropoutRandom = network.Layers.Any(l => l is DropoutLayer) ? new RandomSource(options.Seed, DropoutStream) : null;
+        var transforms = options.GradientTransforms;
 
         var stopping = options.EarlyStopping;
         double best = double.NaN;
@@ -105,13 +108,15 @@ public static class NetworkTrainer
 
                 long t = options.ScheduleUnit == ScheduleUnit.Step ? state.Step : epochIndex;
                 learningRate = options.Schedule.GetLearningRate(options.LearningRate, t);
-                var context = new ForwardContext(true, threads, hasDropout ? new RandomSource(options.Seed, DropoutStream, (ulong)state.Step) : null);
+                dropoutRandom?.Reseed(options.Seed, DropoutStream, (ulong)state.Step);
+                var context = new ForwardContext(true, threads, dropoutRandom);
                 network.Forward(ws, batchX, rows, context);
                 double loss = network.Backward(ws, batchX, batchY.AsSpan(0, rows * tw), w, options.Loss, rows, 1f / rows, context);
                 if (!double.IsFinite(loss)) Diverge(network, epochIndex, steps, learningRate, "loss", lastGoodParameters, lastGoodState, lastGoodEpoch);
 
                 var step = new OptimizerStep(learningRate, state.Step + 1, network.DecayedParameterCount);
-                foreach (var transform in options.GradientTransforms) transform.Apply(gradients, parameters, step);
+                // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator every step.
+                for (int i = 0; i < transforms.Count; i++) transforms[i].Apply(gradients, parameters, step);
                 if (FiniteCheck.IndexOfNonFinite(gradients) >= 0) Diverge(network, epochIndex, steps, learningRate, "gradient", lastGoodParameters, lastGoodState, lastGoodEpoch);
                 optimizer.Update(parameters, gradients, optimizerState, step);
                 state.Step++;
