@@ -16,7 +16,7 @@ public class PluggableComponentTests
     [Fact]
     public void CustomOptimizerScheduleAndActivationSolveXor()
     {
-        var net = new Network(2, new DenseLayer(8, new SoftsignActivation()), new DenseLayer(1, Activations.Activation.Sigmoid));
+        var net = new Network(2, new DenseLayer(8, new SoftsignActivation()), new DenseLayer(1, MLNet.Mlp.Activations.Activation.Sigmoid));
         net.Initialize(3);
         var lossBefore = NetworkTrainer.EvaluateLoss(net, Xor(), new BinaryCrossEntropyLoss());
         var result = NetworkTrainer.Fit(net, Xor(), null, new TrainingOptions
