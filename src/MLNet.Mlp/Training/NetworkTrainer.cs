@@ -76,6 +76,9 @@ public static class NetworkTrainer
         // One generator for every step's dropout masks, reseeded from (seed, step) each step: a new RandomSource
         // per step would allocate (System.Random's base constructor creates an implementation object).
         var dropoutRandom = network.Layers.Any(l => l is DropoutLayer) ? new RandomSource(options.Seed, DropoutStream) : null;
+        bool hasBatchNorm = network.Layers.Any(l => l is BatchNormLayer);
+        if (hasBatchNorm && (train.Rows < 2 || options.BatchSize < 2))
+            throw new ArgumentException($"Batch normalization needs at least two examples per batch; got {train.Rows} rows and batch size {options.BatchSize}.", nameof(options));
         var transforms = options.GradientTransforms;
 
         var stopping = options.EarlyStopping;
@@ -100,6 +103,9 @@ public static class NetworkTrainer
             {
                 if (options.CancellationToken.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
                 int rows = Math.Min(batchSize, train.Rows - start);
+                // Batch statistics of a single example are degenerate (zero variance drags the running variance to 0):
+                // a trailing one-row batch is left out of this epoch; the shuffle puts that example elsewhere next time.
+                if (rows == 1 && hasBatchNorm && start > 0) break;
                 var idx = order.AsSpan(start, rows);
                 Gather(train.Features, f, idx, batchX);
                 Gather(train.Targets, tw, idx, batchY);

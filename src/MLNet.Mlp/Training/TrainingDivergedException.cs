@@ -16,7 +16,7 @@ public sealed class TrainingDivergedException : Exception
     public TrainingDivergedException(int epoch, int step, float learningRate, string what, int? restoredToEpoch)
         : base($"Training diverged at epoch {epoch}, step {step}: the {what} is NaN or infinite (learning rate {learningRate:G4}). "
                + "Try a lower learning rate, gradient clipping (ClipByGlobalNorm) or normalized features."
-               + (restoredToEpoch is int e ? $" The network was restored to the weights after epoch {e}." : " The network keeps the weights from before that step."))
+               + (restoredToEpoch is int e ? (e == 0 ? " The network was restored to its initial weights." : $" The network was restored to the weights after epoch {e}.") : " The network keeps the weights from before that step."))
     {
         Epoch = epoch;
         Step = step;
