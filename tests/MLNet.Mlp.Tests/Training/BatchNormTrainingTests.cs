@@ -26,7 +26,7 @@ public class BatchNormTrainingTests
         net.Initialize(1);
         // 33 rows in batches of 32: every epoch ends with a one-row batch, which would pull the variance to 0.
         NetworkTrainer.Fit(net, UnitVarianceData(33), null, new TrainingOptions { Loss = new MeanSquaredErrorLoss(), Epochs = 20, BatchSize = 32 });
-        Assert.All(bn.RunningVariance.ToArray(), v => Assert.InRange(v, 0.7f, 1.5f));
+        Assert.All(bn.RunningVariance.ToArray(), v => Assert.InRange(v, 0.8f, 2f));
     }
 
     [Fact]
