@@ -69,6 +69,10 @@ public sealed class AdamOptimizer : IOptimizer
 
     /// <inheritdoc/>
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step) =>
+        Update(parameters, gradients, state, step, decoupledDecay: 0f);
+
+    // AdamW is this step with the decay decoupled from the gradient, fused into the same pass.
+    internal void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step, float decoupledDecay) =>
         AdamKernel.Update(parameters, gradients, state, step, Beta1, _beta1, Beta2, _beta2, Epsilon, AmsGrad,
-            coupledDecay: WeightDecay, decoupledDecay: 0f);
+            coupledDecay: WeightDecay, decoupledDecay: decoupledDecay);
 }

@@ -16,7 +16,7 @@ namespace MLNet.Mlp.Optimizers;
 /// </remarks>
 public sealed class AdamWOptimizer : IOptimizer
 {
-    private readonly double _beta1, _beta2;
+    private readonly AdamOptimizer _adam;
 
     /// <summary>Creates an AdamW optimizer (PyTorch's defaults).</summary>
     /// <param name="beta1">β₁ in [0, 1). Default 0.9.</param>
@@ -27,30 +27,22 @@ public sealed class AdamWOptimizer : IOptimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range; the message names it.</exception>
     public AdamWOptimizer(float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, bool amsgrad = false, float weightDecay = 0.01f)
     {
-        HyperParameter.InUnitIntervalOpen(beta1, nameof(beta1));
-        HyperParameter.InUnitIntervalOpen(beta2, nameof(beta2));
-        HyperParameter.Positive(epsilon, nameof(epsilon));
+        _adam = new AdamOptimizer(beta1, beta2, epsilon, amsgrad);
         HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        AmsGrad = amsgrad;
         WeightDecay = weightDecay;
-        _beta1 = HyperParameter.AsWritten(beta1);
-        _beta2 = HyperParameter.AsWritten(beta2);
     }
 
     /// <summary>β₁, the decay of the first moment.</summary>
-    public float Beta1 { get; }
+    public float Beta1 => _adam.Beta1;
 
     /// <summary>β₂, the decay of the second moment.</summary>
-    public float Beta2 { get; }
+    public float Beta2 => _adam.Beta2;
 
     /// <summary>ε, added outside the square root.</summary>
-    public float Epsilon { get; }
+    public float Epsilon => _adam.Epsilon;
 
     /// <summary>Whether the AMSGrad variant is used.</summary>
-    public bool AmsGrad { get; }
+    public bool AmsGrad => _adam.AmsGrad;
 
     /// <summary>The decoupled weight decay λ.</summary>
     public float WeightDecay { get; }
@@ -59,10 +51,9 @@ public sealed class AdamWOptimizer : IOptimizer
     public string Name => "AdamW";
 
     /// <inheritdoc/>
-    public OptimizerState CreateState(int parameterCount) => new(AmsGrad ? 3 : 2, parameterCount);
+    public OptimizerState CreateState(int parameterCount) => _adam.CreateState(parameterCount);
 
     /// <inheritdoc/>
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step) =>
-        AdamKernel.Update(parameters, gradients, state, step, Beta1, _beta1, Beta2, _beta2, Epsilon, AmsGrad,
-            coupledDecay: 0f, decoupledDecay: WeightDecay);
+        _adam.Update(parameters, gradients, state, step, decoupledDecay: WeightDecay);
 }
