@@ -1,6 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Tests.Trainers;
 
@@ -92,6 +95,39 @@ public class WarmStartTests
         Assert.Equal(uninterrupted.Transform(data).GetColumn<uint>("PredictedLabel"), scored.GetColumn<uint>("PredictedLabel"));
         var mapped = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored).Transform(scored).GetColumn<float>("PredictedLabel").ToArray();
         Assert.All(mapped, v => Assert.Contains(v, new[] { 0f, 1f, 2f }));
+    }
+
+    [Fact]
+    public void BinaryWithMomentumPlateauScheduleAndValidationContinuedFromACheckpointEqualsUninterruptedTraining()
+    {
+        // Step-counted decay inside reduce-on-plateau (whose state depends on the validation losses seen so far),
+        // momentum, decoupled weight decay and clipping: everything that keeps state across epochs.
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(SyntheticData.NoisyLinear(80, seed: 31));
+        var validation = ml.Data.LoadFromEnumerable(SyntheticData.NoisyLinear(80, seed: 32));
+        MlpBinaryOptions Options(int epochs) => new()
+        {
+            HiddenLayers = [16],
+            NumberOfEpochs = epochs,
+            LearningRate = 0.05f,
+            BatchSize = 8,
+            Optimizer = new MomentumOptimizer(0.9f),
+            Schedule = new ReduceOnPlateauSchedule(new StepDecaySchedule(7, 0.9f), factor: 0.5f, patience: 0),
+            ScheduleUnit = ScheduleUnit.Step,
+            WeightDecay = 1e-3f,
+            GradientClipNorm = 1f,
+            Seed = 6,
+        };
+        var uninterrupted = ml.BinaryClassification.Trainers.Mlp(Options(N + M)).Fit(train, validation);
+        var first = ml.BinaryClassification.Trainers.Mlp(Options(N)).Fit(train, validation);
+        using var checkpoint = new TempFile(".mlpckpt");
+        first.Model.Save(checkpoint.Path);
+        var continued = ml.BinaryClassification.Trainers.Mlp(Options(M)).Fit(train, validation, MlpModelParameters.Load(checkpoint.Path));
+
+        Assert.Equal(uninterrupted.Model.History.Select(h => h.LearningRate), continued.Model.History.Select(h => h.LearningRate));
+        Assert.True(uninterrupted.Model.History.Select(h => h.LearningRate).Distinct().Count() > 2, "the schedule should change the rate");
+        ModelWeights.AssertIdentical(uninterrupted.Model, continued.Model);
+        Assert.Equal(uninterrupted.Model.History.Select(h => h.ValidationLoss), continued.Model.History.Select(h => h.ValidationLoss));
     }
 
     [Fact]
