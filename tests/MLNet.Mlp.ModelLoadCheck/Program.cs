@@ -3,8 +3,24 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 // Usage: MLNet.Mlp.ModelLoadCheck <multiclass|binary|regression> <model.zip> <data.idv> <report.txt>
+//    or: MLNet.Mlp.ModelLoadCheck pipelines <manifest.txt>
 // Loads the model with a fresh MLContext (no registration), scores the data, evaluates, runs a PredictionEngine and,
 // for multiclass, MapKeyToValue("PredictedLabel"); writes everything to a line-based report the test parses.
+// The "pipelines" form checks several whole pipelines in one process (each manifest line: model.zip TAB data.idv TAB
+// report.txt) and writes MLNet.Mlp.ModelLoadCheck.ModelReport's report for each.
+if (args.Length == 2 && args[0] == "pipelines")
+{
+    foreach (string line in File.ReadAllLines(args[1]).Where(l => l.Length > 0))
+    {
+        var parts = line.Split('\t');
+        var context = new MLContext(seed: 0);
+        var loaded = context.Model.Load(parts[0], out _);
+        var input = context.Data.LoadFromBinary(parts[1]);
+        File.WriteAllLines(parts[2], MLNet.Mlp.ModelLoadCheck.ModelReport.Build(context, loaded, input));
+    }
+    return 0;
+}
+
 if (args.Length != 4)
 {
     Console.Error.WriteLine("usage: MLNet.Mlp.ModelLoadCheck <multiclass|binary|regression> <model.zip> <data.idv> <report.txt>");

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLNet.Mlp.Trainers;
 
@@ -18,6 +19,7 @@ internal static class MlpOutputSchema
             throw new ArgumentOutOfRangeException(nameof(input), $"Feature column '{options.FeatureColumnName}' was not found in the input schema.");
         if (!Has(input, options.LabelColumnName))
             throw new ArgumentOutOfRangeException(nameof(input), $"Label column '{options.LabelColumnName}' was not found in the input schema.");
+        CheckLabelAndFeatures(task, input, options);
         lock (Context)
         {
             return task switch
@@ -38,6 +40,37 @@ internal static class MlpOutputSchema
         // transform append a Score column of the label's shape.
         var copy = Context.Transforms.CopyColumns("Score", options.LabelColumnName);
         return copy.GetOutputSchema(input);
+    }
+
+    // Our own checks first, with the same advice as when the data is read: the stock trainers' checks below would
+    // otherwise answer a float multiclass label with a bare "Schema mismatch" that never mentions MapValueToKey.
+    private static void CheckLabelAndFeatures(MlpTask task, SchemaShape input, MlpOptionsBase options)
+    {
+        var features = input.First(c => c.Name == options.FeatureColumnName);
+        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.IsKey || features.ItemType != NumberDataViewType.Single)
+            throw new ArgumentException($"Feature column '{features.Name}' has type {Describe(features)}, but the MLP needs a known-size vector of Single (use ml.Transforms.Concatenate to build one).", nameof(input));
+        var label = input.First(c => c.Name == options.LabelColumnName);
+        switch (task)
+        {
+            case MlpTask.MulticlassClassification when !label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar:
+                throw new ArgumentException($"Label column '{label.Name}' has type {Describe(label)}, but multiclass classification needs a key type. "
+                    + $"Add ml.Transforms.Conversion.MapValueToKey(\"{label.Name}\") before the trainer.", nameof(input));
+            case MlpTask.BinaryClassification when label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != BooleanDataViewType.Instance:
+                throw new ArgumentException($"Label column '{label.Name}' has type {Describe(label)}, but binary classification needs a Boolean label.", nameof(input));
+            case MlpTask.Regression when label.IsKey || label.Kind == SchemaShape.Column.VectorKind.VariableVector || label.ItemType != NumberDataViewType.Single:
+                throw new ArgumentException($"Label column '{label.Name}' has type {Describe(label)}, but regression needs a Single or a known-size vector of Single.", nameof(input));
+        }
+    }
+
+    private static string Describe(SchemaShape.Column column)
+    {
+        string item = column.IsKey ? $"Key<{column.ItemType}>" : $"{column.ItemType}";
+        return column.Kind switch
+        {
+            SchemaShape.Column.VectorKind.Vector => $"Vector<{item}>",
+            SchemaShape.Column.VectorKind.VariableVector => $"Vector<{item}> of variable size",
+            _ => item,
+        };
     }
 
     private static bool Has(SchemaShape shape, string name) => shape.Any(c => c.Name == name);
