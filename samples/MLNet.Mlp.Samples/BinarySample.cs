@@ -16,10 +16,10 @@ public static class BinarySample
     public sealed record Result(double Accuracy, double AreaUnderRocCurve, double F1Score, double LogLoss,
         double BaselineAccuracy, double BaselineAreaUnderRocCurve, IReadOnlyList<EpochRecord> History, IReadOnlyList<string> Files);
 
-    /// <summary>Command line: <c>binary [--epochs 40] [--out DIR] [--threads N] [--seed N]</c>.</summary>
+    /// <summary>Command line: <c>binary [--epochs 60] [--out DIR] [--threads N] [--seed N]</c>.</summary>
     public static int Command(SampleArgs args)
     {
-        var result = Run(args.GetInt("--epochs") ?? 40, args.OutputDirectory, Console.Out, args.GetInt("--threads"), args.GetInt("--seed") ?? 0);
+        var result = Run(args.GetInt("--epochs") ?? 60, args.OutputDirectory, Console.Out, args.GetInt("--threads"), args.GetInt("--seed") ?? 0);
         return result.Accuracy > 0.8 ? 0 : 1;
     }
 
@@ -36,7 +36,7 @@ public static class BinarySample
         {
             HiddenLayers = [16],
             Optimizer = new AdamOptimizer(),
-            LearningRate = 0.01f,
+            LearningRate = 0.003f,
             BatchSize = 16,
             NumberOfEpochs = epochs,
             Seed = seed,

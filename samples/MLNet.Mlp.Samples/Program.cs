@@ -20,7 +20,7 @@ const string Usage = """
                                   bash samples/get-data.sh), subset for schedules
       --train-rows N              use only the first N training images
     Options (all but quickstart):
-      --epochs N                  passes over the data (defaults: 10; binary 40, regression 60)
+      --epochs N                  passes over the data (defaults: 10; binary 60, regression 60)
       --out DIR                   where the PNG files go (default: the current folder)
       --threads N                 cores to use (default: all)
       --seed N                    seed of initialization and shuffling (default 0)
