@@ -12,15 +12,17 @@ public class ComparisonSampleTests(ITestOutputHelper testOutput)
         using var output = new SampleOutput();
         var log = new StringWriter();
 
-        // 2,000 training images (100 steps of 20 per epoch), 2 epochs, 1,000 test images: seven trainings in seconds.
-        var result = OptimizerComparison.Run(MnistChoice.Subset, epochs: 2, output.Path, log, trainRows: 2000);
+        // 1,500 training images (75 steps of 20 per epoch), 2 epochs, 1,000 test images: seven trainings in seconds.
+        var result = OptimizerComparison.Run(MnistChoice.Subset, epochs: 2, output.Path, log, trainRows: 1500);
         testOutput.WriteLine(log.ToString());
 
         Assert.Equal(["SGD", "Momentum", "Nesterov", "RMSProp", "Adagrad", "Adam", "AdamW"], result.Rows.Select(r => r.Optimizer));
         foreach (var row in result.Rows)
         {
             Assert.Equal(2, row.History.Count);
-            Assert.True(row.TestAccuracy >= 0.60, $"{row.Optimizer}: test accuracy {row.TestAccuracy:P1}");
+            // Measured: SGD 66 %, the others 84–86 % (chance is 10 %).
+            double floor = row.Optimizer == "SGD" ? 0.50 : 0.75;
+            Assert.True(row.TestAccuracy >= floor, $"{row.Optimizer}: test accuracy {row.TestAccuracy:P1}");
             Assert.True(row.History[1].ValidationLoss < row.History[0].ValidationLoss, $"{row.Optimizer}: validation loss did not fall");
             Assert.True(row.Seconds > 0);
         }
@@ -43,11 +45,12 @@ public class ComparisonSampleTests(ITestOutputHelper testOutput)
         using var output = new SampleOutput();
 
         var log = new StringWriter();
-        var result = ScheduleComparison.Run(MnistChoice.Subset, epochs: 2, output.Path, log, train: true, trainRows: 2000);
+        var result = ScheduleComparison.Run(MnistChoice.Subset, epochs: 2, output.Path, log, train: true, trainRows: 1500);
         testOutput.WriteLine(log.ToString());
 
         Assert.Equal(5, result.Rows.Count);
-        Assert.All(result.Rows, r => Assert.True(r.TestAccuracy >= 0.75, $"{r.Schedule}: test accuracy {r.TestAccuracy:P1}"));
+        // Measured: 76–84 % (chance is 10 %).
+        Assert.All(result.Rows, r => Assert.True(r.TestAccuracy >= 0.65, $"{r.Schedule}: test accuracy {r.TestAccuracy:P1}"));
         // The last step's learning rate: constant keeps η₀; every decaying schedule ends below it.
         Assert.Equal(ScheduleComparison.BaseLearningRate, result.Rows[0].FinalLearningRate);
         Assert.All(result.Rows.Skip(1), r => Assert.True(r.FinalLearningRate < 0.6f * ScheduleComparison.BaseLearningRate, $"{r.Schedule}: final lr {r.FinalLearningRate}"));
