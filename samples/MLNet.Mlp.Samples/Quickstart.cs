@@ -11,7 +11,7 @@ namespace MLNet.Mlp.Samples;
 /// with Adam, evaluate with ML.NET's metrics, print the confusion matrix, save with ml.Model.Save, load it back
 /// with ml.Model.Load and predict a few images.
 /// </summary>
-internal static class Quickstart
+public static class Quickstart
 {
     public static int Run(string[] args)
     {

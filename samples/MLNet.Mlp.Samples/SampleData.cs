@@ -1,7 +1,7 @@
 namespace MLNet.Mlp.Samples;
 
 /// <summary>Where the samples find their data: the embedded subset next to the executable, the full sets where samples/get-data.sh puts them.</summary>
-internal static class SampleData
+public static class SampleData
 {
     public static string SubsetDirectory => Path.Combine(AppContext.BaseDirectory, "data", "mnist-subset");
 
