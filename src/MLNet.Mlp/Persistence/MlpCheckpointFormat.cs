@@ -78,9 +78,31 @@ internal static class MlpCheckpointFormat
                 throw new MlpCheckpointException("The checkpoint has unread bytes after its last field.");
             return model;
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException or OverflowException or IOException and not MlpCheckpointException)
+        catch (Exception e) when (e is not MlpCheckpointException and not OutOfMemoryException)
         {
+            // The checksum matched, so these bytes were written as a checkpoint, yet a field is impossible (a crafted file,
+            // or one written by a bug): whatever the parser tripped over, the caller gets the one documented type.
             throw new MlpCheckpointException($"The checkpoint's contents are inconsistent: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Every weight takes 4 bytes of the file, so an architecture needing more weights than bytes remain is corrupt;
+    /// checked before the network allocates its buffers, so that a crafted layer width cannot exhaust memory.
+    /// </summary>
+    private static void CheckArchitectureFits(int inputSize, List<Layer> layers, long remainingBytes)
+    {
+        if (inputSize <= 0) throw new MlpCheckpointException($"The checkpoint declares {inputSize} input features.");
+        long width = inputSize, weights = 0;
+        foreach (var layer in layers)
+        {
+            if (layer is not DenseLayer dense) continue;
+            if (dense.Units > remainingBytes / 4 || width > remainingBytes / 4 / dense.Units)
+                throw new MlpCheckpointException($"The checkpoint declares a dense layer of {dense.Units} units on {width} inputs, more weights than its {remainingBytes} remaining bytes hold.");
+            weights += width * dense.Units;
+            if (weights > remainingBytes / 4)
+                throw new MlpCheckpointException($"The checkpoint's architecture needs {weights} weights, more than its {remainingBytes} remaining bytes hold.");
+            width = dense.Units;
         }
     }
 
@@ -145,9 +167,15 @@ internal static class MlpCheckpointFormat
                 _ => throw new MlpCheckpointException($"Unknown layer kind {kind} at layer {i}."),
             });
         }
+        CheckArchitectureFits(inputSize, layers, r.BaseStream.Length - r.BaseStream.Position);
         var network = new Network(inputSize, layers);
         var parameters = ReadFloats(r) ?? throw new MlpCheckpointException("The parameter block is missing.");
         var state = ReadFloats(r) ?? throw new MlpCheckpointException("The state block is missing.");
+        // A checksum-valid file with non-finite weights would load as a model that answers NaN: refuse it.
+        int badParameter = Numerics.FiniteCheck.IndexOfNonFinite(parameters);
+        if (badParameter >= 0) throw new MlpCheckpointException($"The checkpoint's parameter {badParameter} is {parameters[badParameter]}; a usable model has finite weights.");
+        int badState = Numerics.FiniteCheck.IndexOfNonFinite(state);
+        if (badState >= 0) throw new MlpCheckpointException($"The checkpoint's state value {badState} (batch-norm statistics) is {state[badState]}; a usable model has finite statistics.");
         if (parameters.Length != network.ParameterCount || state.Length != network.State.Length)
             throw new MlpCheckpointException($"The checkpoint holds {parameters.Length} parameters and {state.Length} state values; its architecture ({network.Describe()}) needs {network.ParameterCount} and {network.State.Length}.");
         network.SetParameters(parameters, state);

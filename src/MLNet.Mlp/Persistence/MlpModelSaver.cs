@@ -16,6 +16,10 @@ internal static class MlpModelSaver
 
     public static void Save(MlpPredictionTransformer transformer, ModelSaveContext ctx)
     {
+        if (transformer.Model.OnnxExportBlocker is { } reason)
+            // ML.NET opened (and truncated) the destination before calling us; say so, and how to avoid it.
+            throw new NotSupportedException(reason + " mlContext.Model.Save has already created or truncated its destination before asking this transformer "
+                + "to save itself, so that file is now incomplete; mlContext.Model.SaveAtomically refuses such a model before touching any file.");
         var chain = CreateChain(transformer);
         ((ICanSaveModel)chain).Save(ctx);
     }

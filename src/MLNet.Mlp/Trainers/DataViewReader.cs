@@ -7,11 +7,42 @@ namespace MLNet.Mlp.Trainers;
 
 /// <summary>
 /// Reads an <see cref="IDataView"/> once into contiguous row-major arrays (dense or sparse feature vectors),
-/// skipping rows whose label is missing and rejecting non-finite values with the row and slot that hold them.
+/// skipping rows whose label is missing and rejecting non-finite values with the row and slot that hold them
+/// (or skipping those rows when asked). Before anything is read, and again whenever a buffer must grow, the bytes
+/// needed are compared with the memory available, so that data too large fails with a message instead of dying of
+/// out-of-memory halfway through.
 /// </summary>
 internal static class DataViewReader
 {
-    public sealed record Result(TrainingData Data, long SkippedMissingLabel, long RowsRead);
+    /// <summary>What was read.</summary>
+    /// <param name="Data">The examples.</param>
+    /// <param name="SkippedMissingLabel">Rows left out because their label was missing.</param>
+    /// <param name="RowsRead">Rows the cursor delivered.</param>
+    /// <param name="SkippedNonFinite">Rows left out because a feature was NaN or infinite (only when asked to skip them).</param>
+    /// <param name="DistinctClasses">Classification: the distinct classes present (0-based key order; false/true for binary). Null for regression.</param>
+    public sealed record Result(TrainingData Data, long SkippedMissingLabel, long RowsRead, long SkippedNonFinite, int[]? DistinctClasses);
+
+    /// <summary>How the reader treats a feature vector holding NaN or ±∞.</summary>
+    public enum NonFiniteFeatures
+    {
+        /// <summary>Throw, naming the row and slot.</summary>
+        Throw,
+
+        /// <summary>Leave the row out and count it.</summary>
+        Skip,
+    }
+
+    /// <summary>Settings of one read.</summary>
+    public sealed class Settings
+    {
+        public NonFiniteFeatures NonFinite { get; init; }
+
+        /// <summary>Overrides the memory available for the data (tests); null uses the GC's figure.</summary>
+        public long? AvailableBytes { get; init; }
+
+        /// <summary>"training" or "validation", for messages.</summary>
+        public string Purpose { get; init; } = "training";
+    }
 
     public static int FeatureCount(DataViewSchema schema, string featureColumn)
     {
@@ -34,8 +65,9 @@ internal static class DataViewReader
     }
 
     public static Result Read(IDataView data, MlpTask task, string featureColumn, string labelColumn, string? weightColumn,
-        float[]? classWeights, CancellationToken cancellation)
+        float[]? classWeights, CancellationToken cancellation, Settings? settings = null)
     {
+        settings ??= new Settings();
         var schema = data.Schema;
         int featureCount = FeatureCount(schema, featureColumn);
         int targetWidth = LabelEncoding.TargetWidth(task, schema, labelColumn, out int outputCount);
@@ -50,10 +82,15 @@ internal static class DataViewReader
         var active = new List<DataViewSchema.Column> { featureCol, labelCol };
         if (weightCol is { } wc) active.Add(wc);
 
+        bool hasWeights = weightCol != null || classWeights != null;
+        var memory = new MemoryBudget(featureCount, targetWidth, hasWeights, settings);
         long? known = data.GetRowCount();
-        var features = new GrowableBuffer(known is > 0 and < int.MaxValue ? known.Value * featureCount : 1024 * featureCount);
-        var targets = new GrowableBuffer(known is > 0 and < int.MaxValue ? known.Value * targetWidth : 1024);
-        var weights = weightCol != null || classWeights != null ? new GrowableBuffer(known ?? 1024) : null;
+        // Known row count: fail before the first row is read. Unknown: the buffers check as they grow.
+        if (known is long knownRows) memory.Require(knownRows, "the data view reports");
+        var features = new GrowableBuffer(known is > 0 ? known.Value * featureCount : 1024L * featureCount, memory, featureCount);
+        var targets = new GrowableBuffer(known is > 0 ? known.Value * targetWidth : 1024L * targetWidth, memory: null, targetWidth);
+        var weights = hasWeights ? new GrowableBuffer(known is > 0 ? known.Value : 1024, memory: null, 1) : null;
+        var classCounts = task == MlpTask.MulticlassClassification ? new long[outputCount] : task == MlpTask.BinaryClassification ? new long[2] : null;
 
         using var cursor = data.GetRowCursor(active);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(featureCol);
@@ -64,7 +101,9 @@ internal static class DataViewReader
         ValueGetter<VBuffer<float>>? getVector = task == MlpTask.Regression && getScalar == null ? cursor.GetGetter<VBuffer<float>>(labelCol) : null;
 
         VBuffer<float> featureBuffer = default, labelBuffer = default;
-        long row = -1, skipped = 0;
+        var rowFeatures = new float[featureCount];
+        var rowTargets = new float[targetWidth];
+        long row = -1, skipped = 0, skippedNonFinite = 0;
         while (cursor.MoveNext())
         {
             row++;
@@ -83,15 +122,17 @@ internal static class DataViewReader
                 uint key = 0;
                 getKey(ref key);
                 if (key == 0) { skipped++; continue; }
+                if (key > outputCount)
+                    throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' holds key {key}, outside its key type's {outputCount} values.");
                 if (classWeights != null) exampleWeight *= classWeights[key - 1];
-                targets.Add(key - 1);
+                rowTargets[0] = key - 1;
             }
             else if (getBool != null)
             {
                 bool b = false;
                 getBool(ref b);
                 if (classWeights != null) exampleWeight *= classWeights[b ? 1 : 0];
-                targets.Add(b ? 1f : 0f);
+                rowTargets[0] = b ? 1f : 0f;
             }
             else if (getScalar != null)
             {
@@ -99,7 +140,7 @@ internal static class DataViewReader
                 getScalar(ref y);
                 if (float.IsNaN(y)) { skipped++; continue; }
                 if (!float.IsFinite(y)) throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' holds {y}; regression labels must be finite.");
-                targets.Add(y);
+                rowTargets[0] = y;
             }
             else
             {
@@ -110,40 +151,81 @@ internal static class DataViewReader
                 if (dense.Any(float.IsNaN)) { skipped++; continue; }
                 int bad = FiniteCheck.IndexOfNonFinite(dense);
                 if (bad >= 0) throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' slot {bad} holds {dense[bad]}; regression labels must be finite.");
-                foreach (var v in dense) targets.Add(v);
+                dense.CopyTo(rowTargets, 0);
             }
 
             getFeatures(ref featureBuffer);
             if (featureBuffer.Length != featureCount)
                 throw new InvalidOperationException($"Row {row}: feature column '{featureColumn}' has {featureBuffer.Length} values; expected {featureCount}.");
-            var slot = features.AppendZeros(featureCount);
+            // Into a row buffer first: a row with a non-finite feature may be skipped, and must then leave no trace.
+            var slot = rowFeatures.AsSpan();
             var values = featureBuffer.GetValues();
             if (featureBuffer.IsDense) values.CopyTo(slot);
             else
             {
+                slot.Clear();
                 var indices = featureBuffer.GetIndices();
                 for (int i = 0; i < indices.Length; i++) slot[indices[i]] = values[i];
             }
             int badSlot = FiniteCheck.IndexOfNonFinite(slot);
             if (badSlot >= 0)
+            {
+                if (settings.NonFinite == NonFiniteFeatures.Skip) { skippedNonFinite++; continue; }
                 throw new InvalidOperationException($"Row {row}: feature column '{featureColumn}' slot {badSlot} holds {slot[badSlot]}; features must be finite. "
-                    + "Replace or drop missing values first (e.g. ml.Transforms.ReplaceMissingValues).");
+                    + "Replace or drop missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipRowsWithNonFiniteFeatures to leave such rows out.");
+            }
+            slot.CopyTo(features.AppendZeros(featureCount));
+            foreach (var t in rowTargets) targets.Add(t);
             weights?.Add(exampleWeight);
+            if (classCounts != null) classCounts[(int)rowTargets[0]]++;
         }
 
         int rows = features.Count / featureCount;
         if (rows == 0)
             throw new InvalidOperationException(row < 0
-                ? "The training data is empty: it has no rows."
-                : $"The training data has no usable rows: all {row + 1} rows have a missing label in column '{labelColumn}'.");
+                ? $"The {settings.Purpose} data is empty: it has no rows."
+                : skippedNonFinite == 0
+                    ? $"The {settings.Purpose} data has no usable rows: all {row + 1} rows have a missing label in column '{labelColumn}'."
+                    : $"The {settings.Purpose} data has no usable rows: of {row + 1} rows, {skipped} have a missing label in column '{labelColumn}' and {skippedNonFinite} a NaN or infinite value in feature column '{featureColumn}'.");
         var result = new TrainingData(features.ToArray(), featureCount, targets.ToArray(), targetWidth, weights?.ToArray());
-        return new Result(result, skipped, row + 1);
+        int[]? distinct = classCounts?.Select((n, k) => (n, k)).Where(p => p.n > 0).Select(p => p.k).ToArray();
+        return new Result(result, skipped, row + 1, skippedNonFinite, distinct);
     }
 
-    /// <summary>An append-only float list that hands out spans to fill in place.</summary>
-    private sealed class GrowableBuffer(long initialCapacity)
+    /// <summary>
+    /// The bytes the in-memory copy needs, (features + targets + weight) × 4 per row, against what the GC says is
+    /// available; also the single-array limit of .NET. Checked up front for a known row count, and at every growth of the
+    /// feature buffer otherwise.
+    /// </summary>
+    internal sealed class MemoryBudget(int featureCount, int targetWidth, bool hasWeights, Settings settings)
     {
-        private float[] _items = new float[Math.Clamp(initialCapacity, 16, int.MaxValue / 2)];
+        private readonly long _bytesPerRow = 4L * (featureCount + targetWidth + (hasWeights ? 1 : 0));
+
+        private long Available => settings.AvailableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+        /// <summary>The most rows the budget holds.</summary>
+        public long MaxRows => Math.Max(1, Available / _bytesPerRow);
+
+        public void Require(long rows, string source)
+        {
+            long available = Available;
+            // Saturating multiply: a view may report an absurd row count.
+            long needed = rows > long.MaxValue / _bytesPerRow ? long.MaxValue : rows * _bytesPerRow;
+            if (needed > available)
+                throw new InsufficientMemoryException(
+                    $"The {settings.Purpose} data does not fit in memory: {rows:N0} rows ({source}) × {featureCount} features, {targetWidth} target(s)"
+                    + (hasWeights ? " and a weight" : "") + $" need {needed:N0} bytes, but only {available:N0} bytes are available. "
+                    + "Train on a sample, reduce the feature count, or run with more memory.");
+            if (rows > 0 && rows * (long)featureCount > Array.MaxLength)
+                throw new InsufficientMemoryException(
+                    $"The {settings.Purpose} data does not fit in one array: {rows:N0} rows ({source}) × {featureCount} features exceed .NET's limit of {Array.MaxLength:N0} elements.");
+        }
+    }
+
+    /// <summary>An append-only float list that hands out spans to fill in place; the feature buffer checks the memory budget before it grows.</summary>
+    private sealed class GrowableBuffer(long initialCapacity, MemoryBudget? memory, int width)
+    {
+        private float[] _items = new float[Math.Clamp(initialCapacity, 16, Array.MaxLength)];
 
         public int Count { get; private set; }
 
@@ -168,7 +250,15 @@ internal static class DataViewReader
         {
             if (Count + n <= _items.Length) return;
             long size = Math.Max((long)_items.Length * 2, Count + n);
-            if (size > Array.MaxLength) throw new InvalidOperationException($"The data does not fit in one array ({size} floats).");
+            if (memory != null)
+            {
+                // The rows read so far must fit; the doubled buffer is capped at what the budget allows, so that growth
+                // itself never allocates past it.
+                memory.Require(((long)Count + n) / width, "read so far");
+                size = Math.Max(Math.Min(size, memory.MaxRows * width), Count + n);
+            }
+            size = Math.Min(size, Array.MaxLength);
+            if (size < Count + n) throw new InsufficientMemoryException($"The data does not fit in one array ({(long)Count + n:N0} values exceed .NET's limit of {Array.MaxLength:N0}).");
             Array.Resize(ref _items, (int)size);
         }
     }

@@ -15,7 +15,7 @@ internal sealed class MlpBoundMapper : IRowToRowMapper
     public const string ProbabilityColumn = "Probability";
     public const string PredictedLabelColumn = "PredictedLabel";
 
-    public MlpBoundMapper(MlpModelParameters model, DataViewSchema inputSchema, string featureColumnName)
+    public MlpBoundMapper(MlpModelParameters model, DataViewSchema inputSchema, string featureColumnName, string? labelColumnName = null)
     {
         Model = model;
         InputSchema = inputSchema;
@@ -26,7 +26,28 @@ internal sealed class MlpBoundMapper : IRowToRowMapper
         if (vector.Size != model.FeatureCount)
             throw new ArgumentException($"Feature column '{featureColumnName}' has {(vector.IsKnownSize ? vector.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a variable number of")} values, but the model was trained on {model.FeatureCount}.", nameof(inputSchema));
         FeatureColumn = feature;
+        if (model.Task == MlpTask.MulticlassClassification && labelColumnName != null)
+            CheckLabelKeys(model, inputSchema, labelColumnName);
         OutputSchema = BuildSchema(model, inputSchema);
+    }
+
+    /// <summary>
+    /// A key column named like the training label but with another key count (or other class values) means the data was
+    /// keyed by a different <c>MapValueToKey</c>: ML.NET's evaluator would compare the K score slots with keys of another
+    /// range and silently report wrong metrics (or fail deep inside with an index message). Refused here, at the schema.
+    /// </summary>
+    private static void CheckLabelKeys(MlpModelParameters model, DataViewSchema inputSchema, string labelColumnName)
+    {
+        var label = inputSchema.GetColumnOrNull(labelColumnName);
+        if (label is not { Type: KeyDataViewType key }) return;
+        int k = model.OutputCount;
+        const string advice = "Key the label with the MapValueToKey transformer fitted on the training data (transform the evaluation data with the same fitted pipeline), "
+            + "or rename the column if it is not the label.";
+        if (key.Count != (ulong)k)
+            throw new ArgumentException($"Label column '{labelColumnName}' is a key type with {key.Count} values, but the model was trained on {k} classes (its Score has {k} slots). {advice}", nameof(inputSchema));
+        if (model.ClassValues is { } trained && KeyValueSet.FromColumn(label.Value) is { } given && !trained.AsText().Select(m => m.ToString()).SequenceEqual(given.AsText().Select(m => m.ToString())))
+            throw new ArgumentException($"Label column '{labelColumnName}' maps its {k} classes to keys differently from the training data "
+                + $"(keys 1..{k}: [{string.Join(", ", given.AsText().Take(10))}] here, [{string.Join(", ", trained.AsText().Take(10))}] in training). {advice}", nameof(inputSchema));
     }
 
     public MlpModelParameters Model { get; }

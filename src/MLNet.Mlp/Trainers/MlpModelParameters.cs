@@ -22,6 +22,18 @@ public sealed class MlpModelParameters
         LabelScale = labelScale;
         TrainingState = trainingState;
         History = history.ToArray();
+        _onnxExportBlocker = new Lazy<string?>(() =>
+        {
+            try
+            {
+                Persistence.OnnxNetworkDescription.From(this, "Features");
+                return null;
+            }
+            catch (NotSupportedException e)
+            {
+                return e.Message;
+            }
+        });
     }
 
     /// <summary>The task the model was trained for.</summary>
@@ -42,6 +54,18 @@ public sealed class MlpModelParameters
 
     /// <summary>A one-line description of the architecture, e.g. "784 → Dense(128, Relu) → Dense(10, Softmax)".</summary>
     public string Architecture => _network.Describe();
+
+    /// <summary>
+    /// Whether the network has an ONNX form, which both <see cref="ExportToOnnx"/> and <c>mlContext.Model.Save</c> need.
+    /// False when a layer uses a custom <see cref="Activations.IActivation"/>; such a model can still be used, and saved as a
+    /// checkpoint with <see cref="Save(string)"/>. The trainers log a warning when they produce one.
+    /// </summary>
+    public bool CanExportToOnnx => OnnxExportBlocker is null;
+
+    /// <summary>Why the model cannot be exported (null when it can); computed once.</summary>
+    internal string? OnnxExportBlocker => _onnxExportBlocker.Value;
+
+    private readonly Lazy<string?> _onnxExportBlocker;
 
     /// <summary>A deep copy of the engine network, for use outside ML.NET (e.g. <see cref="Network.Predict"/>).</summary>
     public Network CopyNetwork() => _network.Clone();
@@ -79,21 +103,7 @@ public sealed class MlpModelParameters
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var image = Persistence.MlpCheckpointFormat.Serialize(this);
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.WriteThrough))
-            {
-                file.Write(image);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        Persistence.AtomicFile.Write(path, stream => stream.Write(image));
     }
 
     /// <summary>Reads a checkpoint written by <see cref="Save(Stream)"/>.</summary>

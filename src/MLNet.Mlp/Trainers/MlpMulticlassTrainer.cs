@@ -27,5 +27,5 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MlpMulticlassOptions, 
     private protected override float[]? ClassWeights => Options.ClassWeights;
 
     private protected override MlpMulticlassPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
-        => new(model, trainingSchema, Options.FeatureColumnName);
+        => new(model, trainingSchema, Options.FeatureColumnName, Options.LabelColumnName);
 }

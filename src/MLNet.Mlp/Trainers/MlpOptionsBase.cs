@@ -150,6 +150,18 @@ public abstract class MlpOptionsBase
     /// <summary>Stops training at the next batch when signalled; the model trained so far is returned. Default none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// What to do with a training or validation row whose feature vector holds NaN or ±∞. False (default): training
+    /// fails with an <see cref="InvalidOperationException"/> naming the row, the slot and the column. True: such rows are
+    /// left out, and their count is reported through <see cref="Logger"/> (a warning) and <see cref="Context"/>'s log,
+    /// like rows with a missing label. Prediction is not affected: a non-finite feature gives a non-finite score.
+    /// </summary>
+    public bool SkipRowsWithNonFiniteFeatures { get; set; }
+
+    /// <summary>Overrides the memory the in-memory copy of the data may use (tests); null uses
+    /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>.</summary>
+    internal long? AvailableMemoryBytes { get; set; }
+
     /// <summary>Checks the combination of options; called when a trainer is created.</summary>
     public virtual void Validate()
     {
@@ -165,7 +177,34 @@ public abstract class MlpOptionsBase
             throw new ArgumentException("BatchNormalization needs at least one hidden layer.", nameof(BatchNormalization));
         if (DropoutRate > 0f && HiddenLayers.Length == 0)
             throw new ArgumentException("DropoutRate needs at least one hidden layer.", nameof(DropoutRate));
+        // Known before any data is seen, so rejected here rather than when Fit starts.
+        if (BatchNormalization && BatchSize < 2)
+            throw new ArgumentException($"BatchNormalization needs at least two examples per batch, but BatchSize is {BatchSize}.", nameof(BatchSize));
+        // Two sources of the same regularizer would silently apply it twice.
+        if (WeightDecay > 0f && DecoupledDecayOf(Optimizer) is float optimizerDecay and > 0f)
+            throw new ArgumentException($"WeightDecay ({WeightDecay}) and the optimizer {Optimizer.Name} (decoupled weight decay {optimizerDecay}) would both decay the weights; "
+                + "set one of them to 0.", nameof(WeightDecay));
+        if (L2Regularization > 0f && CoupledDecayOf(Optimizer) is float optimizerL2 and > 0f)
+            throw new ArgumentException($"L2Regularization ({L2Regularization}) and the optimizer {Optimizer.Name} (weightDecay {optimizerL2}, an L2 penalty added to the gradient) "
+                + "would both apply an L2 penalty; set one of them to 0.", nameof(L2Regularization));
     }
+
+    private static float? DecoupledDecayOf(IOptimizer optimizer) => optimizer switch
+    {
+        AdamWOptimizer a => a.WeightDecay,
+        DecoupledWeightDecay d => d.WeightDecay,
+        _ => null,
+    };
+
+    private static float? CoupledDecayOf(IOptimizer optimizer) => optimizer switch
+    {
+        SgdOptimizer o => o.WeightDecay,
+        AdamOptimizer o => o.WeightDecay,
+        RmsPropOptimizer o => o.WeightDecay,
+        AdagradOptimizer o => o.WeightDecay,
+        DecoupledWeightDecay d => CoupledDecayOf(d.Inner),
+        _ => null,
+    };
 
     private static string RequireName(string value, string option)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{option} must be a non-empty column name.", option) : value;

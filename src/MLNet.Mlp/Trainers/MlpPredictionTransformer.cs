@@ -11,9 +11,10 @@ namespace MLNet.Mlp.Trainers;
 /// </summary>
 public abstract class MlpPredictionTransformer : ISingleFeaturePredictionTransformer<MlpModelParameters>
 {
-    private protected MlpPredictionTransformer(MlpModelParameters model, DataViewSchema trainingSchema, string featureColumnName)
+    private protected MlpPredictionTransformer(MlpModelParameters model, DataViewSchema trainingSchema, string featureColumnName, string? labelColumnName = null)
     {
         Model = model;
+        LabelColumnName = labelColumnName;
         TrainingSchema = trainingSchema;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.FeatureCount);
@@ -21,6 +22,9 @@ public abstract class MlpPredictionTransformer : ISingleFeaturePredictionTransfo
 
     /// <summary>The trained model: layers, weights, history.</summary>
     public MlpModelParameters Model { get; }
+
+    /// <summary>The label column the model was trained on (multiclass), checked against same-named key columns at binding; null otherwise.</summary>
+    internal string? LabelColumnName { get; }
 
     /// <summary>The feature column the model reads.</summary>
     public string FeatureColumnName { get; }
@@ -57,15 +61,15 @@ public abstract class MlpPredictionTransformer : ISingleFeaturePredictionTransfo
     private MlpBoundMapper Bind(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new MlpBoundMapper(Model, inputSchema, FeatureColumnName);
+        return new MlpBoundMapper(Model, inputSchema, FeatureColumnName, LabelColumnName);
     }
 }
 
 /// <summary>A trained multiclass MLP: outputs <c>Score</c> (class probabilities, with class names as slot names) and <c>PredictedLabel</c> (key).</summary>
 public sealed class MlpMulticlassPredictionTransformer : MlpPredictionTransformer
 {
-    internal MlpMulticlassPredictionTransformer(MlpModelParameters model, DataViewSchema trainingSchema, string featureColumnName)
-        : base(model, trainingSchema, featureColumnName) { }
+    internal MlpMulticlassPredictionTransformer(MlpModelParameters model, DataViewSchema trainingSchema, string featureColumnName, string labelColumnName)
+        : base(model, trainingSchema, featureColumnName, labelColumnName) { }
 }
 
 /// <summary>A trained binary MLP: outputs <c>Score</c> (logit), <c>Probability</c> and <c>PredictedLabel</c> (Boolean).</summary>

@@ -65,19 +65,27 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
     {
         ArgumentNullException.ThrowIfNull(trainData);
         var o = Options;
+        if (validationData != null && o.ValidationFraction != null)
+            throw new ArgumentException($"Fit was given validation data and ValidationFraction is {o.ValidationFraction}; these are mutually exclusive "
+                + "(set ValidationFraction to null to use the given validation data, or call Fit without it).", nameof(MlpOptionsBase.ValidationFraction));
         var channel = o.Context != null ? ((IHostEnvironment)o.Context).Register("Mlp").Start("Training") : null;
         try
         {
-            var train = DataViewReader.Read(trainData, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, ClassWeights, o.CancellationToken);
-            Report(channel, LogLevel.Information, $"Read {train.Data.Rows} training rows of {train.Data.FeatureCount} features"
-                + (train.SkippedMissingLabel > 0 ? $"; skipped {train.SkippedMissingLabel} rows with a missing label." : "."));
-            if (train.SkippedMissingLabel > 0)
-                o.Logger?.LogWarning("Skipped {SkippedRows} training rows with a missing label in column {LabelColumn}.", train.SkippedMissingLabel, o.LabelColumnName);
+            var nonFinite = o.SkipRowsWithNonFiniteFeatures ? DataViewReader.NonFiniteFeatures.Skip : DataViewReader.NonFiniteFeatures.Throw;
+            var train = DataViewReader.Read(trainData, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, ClassWeights, o.CancellationToken,
+                new DataViewReader.Settings { NonFinite = nonFinite, AvailableBytes = o.AvailableMemoryBytes });
+            ReportSkipped(channel, train, "training");
+            CheckClasses(channel, train, trainData.Schema, previousModel != null);
 
             TrainingData? validation = null;
             var trainingData = train.Data;
             if (validationData != null)
-                validation = DataViewReader.Read(validationData, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, ClassWeights, o.CancellationToken).Data;
+            {
+                var read = DataViewReader.Read(validationData, Task, o.FeatureColumnName, o.LabelColumnName, o.ExampleWeightColumnName, ClassWeights, o.CancellationToken,
+                    new DataViewReader.Settings { NonFinite = nonFinite, AvailableBytes = o.AvailableMemoryBytes, Purpose = "validation" });
+                ReportSkipped(channel, read, "validation");
+                validation = read.Data;
+            }
             else if (o.ValidationFraction is float fraction)
                 (trainingData, validation) = Split(train.Data, fraction, o.Seed);
             if (validation != null && validation.FeatureCount != trainingData.FeatureCount)
@@ -113,13 +121,30 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
                 if (validation != null) validation = Standardize(validation, labelMean, labelScale!);
             }
 
-            var result = NetworkTrainer.Fit(state, trainingData, validation, TrainingOptions(channel));
+            // The state after the last completed epoch (or the warm-start model), kept for a divergence: the engine only
+            // promises finite weights, which may be mid-epoch.
+            var lastGood = state.EpochsCompleted > 0 ? Snapshot(state) : null;
+            TrainingResult result;
+            try
+            {
+                result = NetworkTrainer.Fit(state, trainingData, validation, TrainingOptions(channel, _ => lastGood = Snapshot(state)));
+            }
+            catch (TrainingDivergedException e)
+            {
+                var lastGoodModel = lastGood != null ? new MlpModelParameters(Task, lastGood.Network, classValues, labelMean, labelScale, lastGood, lastGood.History) : null;
+                var wrapped = new MlpTrainingDivergedException(e, lastGoodModel, lastGood?.EpochsCompleted ?? 0);
+                Report(channel, LogLevel.Error, wrapped.Message);
+                o.Logger?.LogError(wrapped, "Training diverged at epoch {Epoch}, step {Step} (learning rate {LearningRate}); last good epoch {LastGoodEpoch}.",
+                    e.Epoch, e.Step, e.LearningRate, wrapped.LastGoodEpoch);
+                throw wrapped;
+            }
             if (result.StopReason != StopReason.Completed)
                 Report(channel, LogLevel.Information, result.StopReason == StopReason.EarlyStopped
                     ? $"Early stopping after epoch {state.EpochsCompleted}; best epoch {result.BestEpoch}{(result.RestoredBestWeights ? " (weights restored)" : "")}."
                     : $"Training cancelled after {state.EpochsCompleted} epochs; the model holds the weights of the last step.");
 
             var model = new MlpModelParameters(Task, state.Network, classValues, labelMean, labelScale, state, state.History);
+            WarnIfNotSaveable(channel, model);
             return CreateTransformer(model, trainData.Schema);
         }
         finally
@@ -128,11 +153,95 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         }
     }
 
+    private static TrainingState Snapshot(TrainingState state)
+    {
+        var copy = new TrainingState(state.Network.Clone())
+        {
+            OptimizerState = state.OptimizerState?.Clone(),
+            OptimizerName = state.OptimizerName,
+            Step = state.Step,
+            EpochsCompleted = state.EpochsCompleted,
+            ScheduleState = (double[]?)state.ScheduleState?.Clone(),
+        };
+        copy.History.AddRange(state.History);
+        return copy;
+    }
+
+    private void ReportSkipped(IChannel? channel, DataViewReader.Result read, string purpose)
+    {
+        var o = Options;
+        var parts = new List<string>();
+        if (read.SkippedMissingLabel > 0) parts.Add($"skipped {read.SkippedMissingLabel} rows with a missing label");
+        if (read.SkippedNonFinite > 0) parts.Add($"skipped {read.SkippedNonFinite} rows with a NaN or infinite feature");
+        Report(channel, LogLevel.Information, $"Read {read.Data.Rows} {purpose} rows of {read.Data.FeatureCount} features"
+            + (parts.Count > 0 ? "; " + string.Join("; ", parts) + "." : "."));
+        // The training read keeps its original message template (tests and log queries rely on it).
+        if (read.SkippedMissingLabel > 0)
+        {
+            if (purpose == "training")
+                o.Logger?.LogWarning("Skipped {SkippedRows} training rows with a missing label in column {LabelColumn}.", read.SkippedMissingLabel, o.LabelColumnName);
+            else
+                o.Logger?.LogWarning("Skipped {SkippedRows} {Purpose} rows with a missing label in column {LabelColumn}.", read.SkippedMissingLabel, purpose, o.LabelColumnName);
+        }
+        if (read.SkippedNonFinite > 0)
+            o.Logger?.LogWarning("Skipped {SkippedRows} {Purpose} rows with a NaN or infinite value in feature column {FeatureColumn}.", read.SkippedNonFinite, purpose, o.FeatureColumnName);
+    }
+
+    /// <summary>
+    /// A classifier trained on one class learns a constant: almost always a data mistake (a filter, a join, a
+    /// mislabelled file), so a fresh training run fails. A warm start may legitimately fine-tune on a batch of one class,
+    /// so it only warns. Classes of the key type absent from the data are reported, not rejected (common in small folds).
+    /// </summary>
+    private void CheckClasses(IChannel? channel, DataViewReader.Result read, DataViewSchema schema, bool warmStart)
+    {
+        if (read.DistinctClasses is not { } present) return;
+        var o = Options;
+        string label = o.LabelColumnName;
+        if (present.Length < 2)
+        {
+            string which = Task == MlpTask.BinaryClassification
+                ? (present[0] == 1 ? "true" : "false")
+                : ClassName(schema[label], present[0]);
+            string message = Task == MlpTask.BinaryClassification
+                ? $"Every one of the {read.Data.Rows} training rows has label {which} in column '{label}'; a binary classifier needs both classes."
+                : $"Every one of the {read.Data.Rows} training rows has the class {which} in label column '{label}'; a multiclass classifier needs at least two distinct classes.";
+            if (!warmStart)
+                throw new InvalidOperationException(message + " Check how the training data was selected (filters, joins, splits).");
+            Report(channel, LogLevel.Warning, message);
+            o.Logger?.LogWarning("All {Rows} training rows have one class ({Class}) in label column {LabelColumn}; continuing from the previous model.", read.Data.Rows, which, label);
+            return;
+        }
+        if (Task == MlpTask.MulticlassClassification && schema[label].Type is KeyDataViewType key && present.Length < (int)key.Count)
+        {
+            var missing = Enumerable.Range(0, (int)key.Count).Except(present).Select(k => ClassName(schema[label], k)).ToArray();
+            Report(channel, LogLevel.Warning, $"{missing.Length} of {key.Count} classes never occur in the training data: {string.Join(", ", missing.Take(10))}{(missing.Length > 10 ? ", …" : "")}.");
+            o.Logger?.LogWarning("{Missing} of {Classes} classes of label column {LabelColumn} never occur in the training data.", missing.Length, key.Count, label);
+        }
+    }
+
+    private static string ClassName(DataViewSchema.Column label, int index)
+    {
+        var values = KeyValueSet.FromColumn(label);
+        string key = $"key {index + 1}";
+        return values != null && index < values.Count ? $"'{values.AsText()[index]}' ({key})" : key;
+    }
+
+    /// <summary>
+    /// ML.NET's <c>Model.Save(model, schema, path)</c> truncates the destination before it asks any transformer to save
+    /// itself, so an unsaveable model (a custom activation has no ONNX form) is best reported when it is trained.
+    /// </summary>
+    private void WarnIfNotSaveable(IChannel? channel, MlpModelParameters model)
+    {
+        if (model.OnnxExportBlocker is not { } reason) return;
+        Report(channel, LogLevel.Warning, reason);
+        Options.Logger?.LogWarning("This model cannot be saved with mlContext.Model.Save or exported to ONNX: {Reason}", reason);
+    }
+
     /// <summary>The schema the trained transformer will produce; checks the label, feature and weight columns.</summary>
     /// <param name="inputSchema">The shape of the training data.</param>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) => MlpOutputSchema.For(Task, inputSchema, Options);
 
-    private TrainingOptions TrainingOptions(IChannel? channel)
+    private TrainingOptions TrainingOptions(IChannel? channel, Action<EpochRecord> afterEpoch)
     {
         var o = Options;
         var transforms = new List<IGradientTransform>();
@@ -163,6 +272,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
             CancellationToken = o.CancellationToken,
             EpochCompleted = record =>
             {
+                afterEpoch(record);
                 LogEpoch(channel, record);
                 o.EpochCompleted?.Invoke(record);
             },
@@ -187,7 +297,10 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
 
     private static void Report(IChannel? channel, LogLevel level, string message)
     {
-        channel?.Info(MessageSensitivity.None, message);
+        if (channel == null) return;
+        if (level >= LogLevel.Error) channel.Error(MessageSensitivity.None, message);
+        else if (level == LogLevel.Warning) channel.Warning(MessageSensitivity.None, message);
+        else channel.Info(MessageSensitivity.None, message);
     }
 
     private Network BuildNetwork(int features, int outputs)

@@ -5,7 +5,9 @@ namespace MLNet.Mlp.Training;
 /// weights themselves had already become non-finite, the network is restored to the end of the last completed
 /// epoch, so the network is always left finite.
 /// </summary>
-public sealed class TrainingDivergedException : Exception
+/// <remarks>The ML.NET trainers throw the derived <c>MlpTrainingDivergedException</c>, which adds the model of the
+/// last completed epoch; catching this type catches both.</remarks>
+public class TrainingDivergedException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="epoch">1-based epoch.</param>
@@ -22,6 +24,18 @@ public sealed class TrainingDivergedException : Exception
         Step = step;
         LearningRate = learningRate;
         RestoredToEpoch = restoredToEpoch;
+    }
+
+    /// <summary>Wraps <paramref name="inner"/> with a longer message, keeping its epoch, step and learning rate.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="inner">The engine's exception.</param>
+    protected TrainingDivergedException(string message, TrainingDivergedException inner)
+        : base(message, inner ?? throw new ArgumentNullException(nameof(inner)))
+    {
+        Epoch = inner.Epoch;
+        Step = inner.Step;
+        LearningRate = inner.LearningRate;
+        RestoredToEpoch = inner.RestoredToEpoch;
     }
 
     /// <summary>1-based epoch of the failure.</summary>

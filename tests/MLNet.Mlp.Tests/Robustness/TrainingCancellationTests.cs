@@ -1,0 +1,82 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tests.Trainers;
+using MLNet.Mlp.Trainers;
+using static MLNet.Mlp.Tests.Robustness.RobustnessData;
+
+namespace MLNet.Mlp.Tests.Robustness;
+
+/// <summary>
+/// Cancelling from another thread stops training within one batch (at most the step already under way completes), Fit
+/// returns the model trained so far, and the same trainer trains normally afterwards.
+/// </summary>
+public class TrainingCancellationTests
+{
+    /// <summary>Adam that counts its steps and signals when a given step is reached.</summary>
+    private sealed class CountingAdam(int signalAt) : IOptimizer
+    {
+        private readonly AdamOptimizer _adam = new();
+        private int _steps;
+
+        public ManualResetEventSlim Reached { get; } = new();
+
+        public int Steps => Volatile.Read(ref _steps);
+
+        public string Name => _adam.Name;
+
+        public OptimizerState CreateState(int parameterCount) => _adam.CreateState(parameterCount);
+
+        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
+        {
+            _adam.Update(parameters, gradients, state, step);
+            if (Interlocked.Increment(ref _steps) == signalAt) Reached.Set();
+        }
+    }
+
+    private static MlpMulticlassOptions Options(IOptimizer optimizer) => new()
+    {
+        HiddenLayers = [64], NumberOfEpochs = 200, BatchSize = 16, Seed = 1, Optimizer = optimizer,
+    };
+
+    [Fact]
+    public void CancellingFromAnotherThreadStopsWithinOneBatchAndTheTrainerIsReusable()
+    {
+        var ml = new MLContext(seed: 1);
+        // 2,000 rows of 32 features, batch 16: 125 steps per epoch, 25,000 in all — far more than the test waits for.
+        var data = ml.Data.Cache(KeyedWithThreeClasses(ml, ml.Data.LoadFromEnumerable(Wide(2000, seed: 1))));
+        var optimizer = new CountingAdam(signalAt: 40);
+        using var cts = new CancellationTokenSource();
+        var options = Options(optimizer);
+        options.CancellationToken = cts.Token;
+        var trainer = ml.MulticlassClassification.Trainers.Mlp(options);
+
+        int stepsAtCancel = -1;
+        var canceller = new Thread(() =>
+        {
+            optimizer.Reached.Wait();
+            cts.Cancel();
+            stepsAtCancel = optimizer.Steps;
+        });
+        canceller.Start();
+        var partial = trainer.Fit(data);
+        canceller.Join();
+
+        int stepsAfterCancel = optimizer.Steps - stepsAtCancel;
+        Assert.InRange(stepsAfterCancel, 0, 1);
+        Assert.True(optimizer.Steps < 125, $"{optimizer.Steps} steps: cancellation was not prompt");
+        Assert.All(ModelWeights.Of(partial.Model), w => Assert.True(float.IsFinite(w)));
+        Assert.All(partial.Transform(data).GetColumn<float[]>("Score"), s => Assert.True(s.All(float.IsFinite)));
+
+        // The same trainer, given a live token, trains the full run exactly like a fresh trainer.
+        trainer.Options.CancellationToken = CancellationToken.None;
+        trainer.Options.NumberOfEpochs = 2;
+        var reused = trainer.Fit(data);
+        var fresh = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions
+        {
+            HiddenLayers = [64], NumberOfEpochs = 2, BatchSize = 16, Seed = 1, Optimizer = new AdamOptimizer(),
+        }).Fit(data);
+        Assert.Equal(2, reused.Model.History.Count);
+        ModelWeights.AssertIdentical(fresh.Model, reused.Model);
+    }
+}
