@@ -30,7 +30,7 @@ internal static class MlpModelSaver
         var description = OnnxNetworkDescription.From(model, transformer.FeatureColumnName);
         var info = new OnnxBackedModelInfo(description.Head, transformer.FeatureColumnName, model.FeatureCount, model.OutputCount)
         {
-            ClassValues = model.ClassValues is { } values ? ToOnnxClassValues(values) : null,
+            ClassValues = model.ClassValues,
         };
         lock (Context)
             return OnnxBackedTransformerFactory.Create(Context, description, info);
@@ -39,19 +39,4 @@ internal static class MlpModelSaver
     /// <summary>The network as a stand-alone ONNX model (batched layout: input [N, features]).</summary>
     public static void ExportToOnnx(MlpModelParameters model, Stream stream, string inputName)
         => OnnxMlpExporter.Write(OnnxNetworkDescription.From(model, inputName), stream);
-
-    private static OnnxClassValues ToOnnxClassValues(KeyValueSet values) => values.Values switch
-    {
-        ReadOnlyMemory<char>[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        float[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        double[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        int[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        uint[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        long[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        ulong[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        short[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        byte[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        bool[] v => OnnxClassValues.Create((Microsoft.ML.Data.PrimitiveDataViewType)values.ItemType, v),
-        _ => throw new NotSupportedException($"Class values of type {values.Values.GetType()} cannot be saved."),
-    };
 }

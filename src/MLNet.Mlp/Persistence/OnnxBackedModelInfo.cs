@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Onnx;
+using MLNet.Mlp.Trainers;
 
 namespace MLNet.Mlp.Persistence;
 
@@ -14,7 +15,7 @@ namespace MLNet.Mlp.Persistence;
 internal sealed record OnnxBackedModelInfo(OnnxHead Head, string FeatureColumnName, int FeatureCount, int OutputCount)
 {
     /// <summary>Multiclass: the label's KeyValues, restored on PredictedLabel. Null when the label had none.</summary>
-    public OnnxClassValues? ClassValues { get; init; }
+    public KeyValueSet? ClassValues { get; init; }
 
 
     /// <summary>
@@ -24,7 +25,7 @@ internal sealed record OnnxBackedModelInfo(OnnxHead Head, string FeatureColumnNa
     {
         if (label.Type is not KeyDataViewType key || key.Count is 0 or > int.MaxValue)
             throw new ArgumentException($"The label column '{label.Name}' must be a key type with a known count, not {label.Type}.");
-        var classValues = OnnxClassValues.FromKeyColumn(label);
+        var classValues = KeyValueSet.FromColumn(label);
         return new OnnxBackedModelInfo(OnnxHead.Multiclass, featureColumnName, featureCount, (int)key.Count)
         {
             ClassValues = classValues,

@@ -127,8 +127,8 @@ internal static class OnnxBackedTransformerFactory
         {
             // AddAnnotation<T> is generic in the VBuffer type, known here only at run time.
             typeof(SchemaDefinition.Column).GetMethod(nameof(SchemaDefinition.Column.AddAnnotation), BindingFlags.Public | BindingFlags.Instance)!
-                .MakeGenericMethod(classes.Values.GetType())
-                .Invoke(value, [AnnotationKinds.KeyValues, classes.Values, classes.Type]);
+                .MakeGenericMethod(classes.ToBoxedBuffer().GetType())
+                .Invoke(value, [AnnotationKinds.KeyValues, classes.ToBoxedBuffer(), classes.Type]);
         }
         var rows = Enumerable.Range(0, k).Select(i => new LookupRow { Key = i, Value = (uint)i }).ToArray();
         return ml.Data.LoadFromEnumerable(rows, definition);

@@ -23,6 +23,13 @@ internal sealed class KeyValueSet
 
     public int Count => Values.Length;
 
+    /// <summary>The type of the KeyValues annotation: a vector of the item type, one slot per class.</summary>
+    public VectorDataViewType Type => new((PrimitiveDataViewType)ItemType, Count);
+
+    /// <summary>The values as a boxed <c>VBuffer&lt;T&gt;</c> (the annotation value), T being the item's raw type.</summary>
+    public object ToBoxedBuffer()
+        => Activator.CreateInstance(typeof(VBuffer<>).MakeGenericType(Values.GetType().GetElementType()!), Count, Values.Clone(), null)!;
+
     /// <summary>Reads the KeyValues annotation of a key column, or null when it has none.</summary>
     public static KeyValueSet? FromColumn(DataViewSchema.Column column)
     {

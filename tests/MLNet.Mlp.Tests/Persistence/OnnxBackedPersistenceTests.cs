@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Onnx;
 using MLNet.Mlp.Persistence;
+using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Tests.Onnx;
 
 namespace MLNet.Mlp.Tests.Persistence;
@@ -112,7 +113,7 @@ public class OnnxBackedPersistenceTests
     {
         var ml = new MLContext(seed: 1);
         var net = RandomNetworks.Create(23, OnnxHead.Multiclass, FeatureCount, 6, 3, OnnxActivation.Tanh);
-        var classes = OnnxClassValues.Create(NumberDataViewType.Single, 1.5f, 2.5f, 7f);
+        var classes = KeyValueSet.Create(NumberDataViewType.Single, new[] { 1.5f, 2.5f, 7f });
         var info = new OnnxBackedModelInfo(OnnxHead.Multiclass, "Features", FeatureCount, 3) { ClassValues = classes };
         var chain = OnnxBackedTransformerFactory.Create(ml, net, info);
         var data = ml.Data.LoadFromEnumerable(RandomNetworks.Rows(24, 10, FeatureCount).Select(f => new RegressionRow { Features = f }));
