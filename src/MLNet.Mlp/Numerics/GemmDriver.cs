@@ -1,0 +1,292 @@
+using System.Runtime.Intrinsics;
+
+namespace MLNet.Mlp.Numerics;
+
+/// <summary>Which micro-kernel family the driver uses.</summary>
+internal enum GemmKernelKind
+{
+    /// <summary>Portable scalar kernel.</summary>
+    Scalar,
+
+    /// <summary>256-bit FMA kernel.</summary>
+    Vector256,
+
+    /// <summary>512-bit FMA kernel.</summary>
+    Vector512,
+}
+
+/// <summary>One multiply, with pinned operands. Shared read-only by the threads that split it.</summary>
+internal unsafe struct GemmJob
+{
+    public float* A;
+    public float* B;
+    public float* C;
+    public float* Bias;
+    public int M;
+    public int N;
+    public int K;
+    public bool TransposeA;
+    public bool TransposeB;
+    public bool Accumulate;
+    public GemmKernelKind Kind;
+}
+
+/// <summary>A disjoint output block [M0,M1)×[N0,N1) of a job.</summary>
+internal readonly record struct GemmPart(int M0, int M1, int N0, int N1);
+
+/// <summary>
+/// BLIS-style blocked loops around the micro-kernel. The depth blocking depends only on k, and every
+/// output element is one FMA chain per depth block added to C in block order, so any split of the
+/// output over threads gives bit-identical results.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    /// <summary>Largest depth block: a KC×NR packed B panel (32 KB) stays in the 48 KB L1.</summary>
+    public const int KcMax = 256;
+
+    /// <summary>Rows of A packed at once: MC×KC (≈400 KB) stays in L2.</summary>
+    public const int McMax = 384;
+
+    /// <summary>Columns of B packed at once.</summary>
+    public const int NcMax = 2048;
+
+    /// <summary>Below this many multiply-adds a second thread costs more in hand-off than it saves.</summary>
+    public const long ParallelMinMacs = 1L << 19;
+
+    /// <summary>With at most this many rows a non-transposed B is read in place instead of packed (it is used only once or twice).</summary>
+    public const int DirectBMaxRows = 24;
+
+    /// <summary>The best kernel this machine runs.</summary>
+    public static readonly GemmKernelKind DefaultKind =
+        Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? GemmKernelKind.Vector512
+        : Vector256.IsHardwareAccelerated ? GemmKernelKind.Vector256
+        : GemmKernelKind.Scalar;
+
+    /// <summary>Tile height for a kernel family.</summary>
+    public static int Mr(GemmKernelKind kind) => kind == GemmKernelKind.Vector512 ? GemmMicroKernel.Mr512 : GemmMicroKernel.Mr256;
+
+    /// <summary>Tile width for a kernel family.</summary>
+    public static int Nr(GemmKernelKind kind) => kind == GemmKernelKind.Vector512 ? GemmMicroKernel.Nr512 : GemmMicroKernel.Nr256;
+
+    /// <summary>Depth block size, a function of k alone (part of the determinism contract).</summary>
+    public static int DepthBlock(int k)
+    {
+        int blocks = (k + KcMax - 1) / KcMax;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>Runs the job, splitting the output across up to <paramref name="maxThreads"/> threads when it pays.</summary>
+    public static void Run(in GemmJob job, int maxThreads)
+    {
+        long macs = (long)job.M * job.N * job.K;
+        int threads = Math.Min(maxThreads, Environment.ProcessorCount);
+        if (threads > 1 && macs >= ParallelMinMacs)
+        {
+            // Split the larger output dimension so the duplicated packing is of the smaller operand.
+            bool splitN = job.N >= job.M;
+            int unit = splitN ? Nr(job.Kind) : Mr(job.Kind);
+            int units = ((splitN ? job.N : job.M) + unit - 1) / unit;
+            threads = Math.Min(threads, units);
+            if (threads > 1)
+            {
+                RunParallel(in job, threads, splitN, unit, units);
+                return;
+            }
+        }
+
+        RunPart(in job, new GemmPart(0, job.M, 0, job.N));
+    }
+
+    private static void RunParallel(in GemmJob job, int threads, bool splitN, int unit, int units)
+    {
+        GemmWorkerPool.GemmWorker?[] claimedArray = ClaimedScratch(threads - 1);
+        int helpers = GemmWorkerPool.TryClaim(threads - 1, claimedArray);
+        int parts = helpers + 1;
+
+        for (int i = 0; i < helpers; i++)
+        {
+            claimedArray[i]!.Post(in job, PartOf(in job, splitN, unit, units, parts, i + 1));
+        }
+
+        Exception? error = null;
+        try
+        {
+            RunPart(in job, PartOf(in job, splitN, unit, units, parts, 0));
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        for (int i = 0; i < helpers; i++)
+        {
+            try
+            {
+                claimedArray[i]!.WaitAndRelease();
+            }
+            catch (Exception e)
+            {
+                error ??= e;
+            }
+
+            claimedArray[i] = null;
+        }
+
+        if (error is not null)
+        {
+            throw error;
+        }
+    }
+
+    // Boundaries fall on tile multiples; they only decide who computes an element, never how.
+    private static GemmPart PartOf(in GemmJob job, bool splitN, int unit, int units, int parts, int index)
+    {
+        int extent = splitN ? job.N : job.M;
+        int lo = Math.Min(extent, (int)((long)units * index / parts) * unit);
+        int hi = Math.Min(extent, (int)((long)units * (index + 1) / parts) * unit);
+        return splitN ? new GemmPart(0, job.M, lo, hi) : new GemmPart(lo, hi, 0, job.N);
+    }
+
+    [ThreadStatic]
+    private static GemmWorkerPool.GemmWorker?[]? t_claimed;
+
+    private static GemmWorkerPool.GemmWorker?[] ClaimedScratch(int count)
+    {
+        GemmWorkerPool.GemmWorker?[]? a = t_claimed;
+        if (a is null || a.Length < count)
+        {
+            t_claimed = a = new GemmWorkerPool.GemmWorker?[count];
+        }
+
+        return a;
+    }
+
+    /// <summary>Computes one output block on the calling thread.</summary>
+    public static void RunPart(in GemmJob job, GemmPart part)
+    {
+        int rows = part.M1 - part.M0;
+        int cols = part.N1 - part.N0;
+        if (rows <= 0 || cols <= 0)
+        {
+            return;
+        }
+
+        GemmKernelKind kind = job.Kind;
+        int mr = Mr(kind);
+        int nr = Nr(kind);
+        int k = job.K;
+        int n = job.N;
+        int kcBlock = DepthBlock(k);
+        int mcMax = Math.Min(McMax, (rows + mr - 1) / mr * mr);
+        int ncMax = Math.Min(NcMax, (cols + nr - 1) / nr * nr);
+        GemmBuffers buffers = GemmBuffers.Current;
+        float* packA = buffers.GetA(mcMax * kcBlock);
+        float* packB = buffers.GetB(ncMax * kcBlock);
+        float* tile = buffers.Tile;
+        bool directB = !job.TransposeB && rows <= DirectBMaxRows;
+
+        for (int jc = part.N0; jc < part.N1; jc += NcMax)
+        {
+            int nc = Math.Min(NcMax, part.N1 - jc);
+            int fullCols = nc / nr * nr;
+            for (int pc = 0; pc < k; pc += kcBlock)
+            {
+                int kc = Math.Min(kcBlock, k - pc);
+                bool first = pc == 0;
+                if (directB)
+                {
+                    // Only the ragged last panel needs a zero-padded copy; full panels are read in place.
+                    if (fullCols < nc)
+                    {
+                        GemmPacking.PackBPanel(job.B, false, n, k, pc, kc, jc + fullCols, nc - fullCols, nr, packB + (nint)fullCols * kc);
+                    }
+                }
+                else
+                {
+                    GemmPacking.PackB(job.B, job.TransposeB, n, k, pc, kc, jc, nc, nr, packB);
+                }
+
+                for (int ic = part.M0; ic < part.M1; ic += McMax)
+                {
+                    int mc = Math.Min(McMax, part.M1 - ic);
+                    GemmPacking.PackA(job.A, job.TransposeA, job.M, k, ic, mc, pc, kc, mr, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int w = Math.Min(nr, nc - jr);
+                        float* bp;
+                        nint ldb;
+                        if (directB && w == nr)
+                        {
+                            bp = job.B + (nint)pc * n + jc + jr;
+                            ldb = n;
+                        }
+                        else
+                        {
+                            bp = packB + (nint)jr * kc;
+                            ldb = nr;
+                        }
+
+                        float* bias = first && job.Bias != null ? job.Bias + jc + jr : null;
+                        bool loadC = !first || job.Accumulate;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int h = Math.Min(mr, mc - ir);
+                            float* ap = packA + (nint)ir * kc;
+                            float* cp = job.C + (nint)(ic + ir) * n + jc + jr;
+                            if (w == nr)
+                            {
+                                Kernel(kind, h, kc, ap, bp, ldb, cp, n, bias, loadC);
+                            }
+                            else
+                            {
+                                Kernel(kind, h, kc, ap, bp, ldb, tile, nr, null, false);
+                                MergeEdge(tile, nr, h, w, cp, n, bias, loadC);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Kernel(GemmKernelKind kind, int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Vector512:
+                GemmMicroKernel.Run512(rows, kc, a, b, ldb, c, ldc, bias, loadC);
+                break;
+            case GemmKernelKind.Vector256:
+                GemmMicroKernel.Run256(rows, kc, a, b, ldb, c, ldc, bias, loadC);
+                break;
+            default:
+                GemmMicroKernel.RunScalar(rows, kc, a, b, ldb, c, ldc, bias, loadC);
+                break;
+        }
+    }
+
+    // Same operation order as the kernels' epilogue, so edge tiles round exactly like full tiles.
+    private static void MergeEdge(float* tile, int ldt, int rows, int cols, float* c, nint ldc, float* bias, bool loadC)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* t = tile + (nint)i * ldt;
+            float* d = c + i * ldc;
+            for (int j = 0; j < cols; j++)
+            {
+                float v = t[j];
+                if (bias != null)
+                {
+                    v += bias[j];
+                }
+
+                if (loadC)
+                {
+                    v += d[j];
+                }
+
+                d[j] = v;
+            }
+        }
+    }
+}
