@@ -42,8 +42,9 @@ internal sealed unsafe class GemmBuffers
     {
         if (floats > capacity)
         {
-            // Pinned-heap arrays never move, so a raw pointer into them stays valid; 16 extra floats allow 64-byte alignment.
-            array = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+            // Pinned-heap arrays never move, so a raw pointer into them stays valid; 16 extra floats allow 64-byte alignment,
+            // 16 more absorb the overlapping-store spill of the A packer.
+            array = GC.AllocateUninitializedArray<float>(floats + 32, pinned: true);
             fixed (float* p = array)
             {
                 aligned = (float*)(((nint)p + 63) & ~(nint)63);

@@ -99,66 +99,22 @@ internal static unsafe class GemmDriver
 
     private static void RunParallel(in GemmJob job, int threads, bool splitN, int unit, int units)
     {
-        GemmWorkerPool.GemmWorker?[] claimedArray = ClaimedScratch(threads - 1);
-        int helpers = GemmWorkerPool.TryClaim(threads - 1, claimedArray);
-        int parts = helpers + 1;
-
-        for (int i = 0; i < helpers; i++)
-        {
-            claimedArray[i]!.Post(in job, PartOf(in job, splitN, unit, units, parts, i + 1));
-        }
-
-        Exception? error = null;
+        // More chunks than threads lets the caller absorb a helper that starts late on a busy host,
+        // at the price of re-packing the shared operand once per chunk.
+        long macs = (long)job.M * job.N * job.K;
+        int perThread = macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
+        int chunks = Math.Min(units, threads * perThread);
+        GemmTask task = GemmTask.Rent(in job, splitN, unit, units, chunks);
+        GemmWorkerPool.Offer(task, threads - 1);
+        task.Participate();
         try
         {
-            RunPart(in job, PartOf(in job, splitN, unit, units, parts, 0));
+            task.WaitForChunks();
         }
-        catch (Exception e)
+        finally
         {
-            error = e;
+            task.Leave();
         }
-
-        for (int i = 0; i < helpers; i++)
-        {
-            try
-            {
-                claimedArray[i]!.WaitAndRelease();
-            }
-            catch (Exception e)
-            {
-                error ??= e;
-            }
-
-            claimedArray[i] = null;
-        }
-
-        if (error is not null)
-        {
-            throw error;
-        }
-    }
-
-    // Boundaries fall on tile multiples; they only decide who computes an element, never how.
-    private static GemmPart PartOf(in GemmJob job, bool splitN, int unit, int units, int parts, int index)
-    {
-        int extent = splitN ? job.N : job.M;
-        int lo = Math.Min(extent, (int)((long)units * index / parts) * unit);
-        int hi = Math.Min(extent, (int)((long)units * (index + 1) / parts) * unit);
-        return splitN ? new GemmPart(0, job.M, lo, hi) : new GemmPart(lo, hi, 0, job.N);
-    }
-
-    [ThreadStatic]
-    private static GemmWorkerPool.GemmWorker?[]? t_claimed;
-
-    private static GemmWorkerPool.GemmWorker?[] ClaimedScratch(int count)
-    {
-        GemmWorkerPool.GemmWorker?[]? a = t_claimed;
-        if (a is null || a.Length < count)
-        {
-            t_claimed = a = new GemmWorkerPool.GemmWorker?[count];
-        }
-
-        return a;
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>

@@ -30,7 +30,7 @@ internal static unsafe class GemmPacking
                     Unsafe.CopyBlockUnaligned(strip + (nint)p * mr, src + (nint)p * m, (uint)(rows * sizeof(float)));
                 }
             }
-            else if (rows == mr && mr == GemmMicroKernel.Mr512 && Vector512.IsHardwareAccelerated)
+            else if (rows == mr && mr == GemmMicroKernel.Mr512 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
                 PackARows512(a + (nint)(i0 + s) * k + p0, k, kc, strip);
             }
@@ -49,29 +49,49 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // Interleaves 12 row-major rows 16 depths at a time; the scalar strided store loop was the
-    // dominant packing cost for the non-transposed (forward pass) layout.
+    // Interleaves 12 row-major rows 16 depths at a time with an in-register transpose. Each 16-lane
+    // store spills 4 lanes into the next depth step, which the following store overwrites; the packed
+    // buffers keep 16 floats of slack for the final spill.
     private static void PackARows512(float* src, int lda, int kc, float* dst)
     {
         const int Mr = GemmMicroKernel.Mr512;
-        float* tmp = stackalloc float[16 * 16];
         int p = 0;
+        Vector512<float> z = Vector512<float>.Zero;
         for (; p + 16 <= kc; p += 16)
         {
-            for (int r = 0; r < Mr; r++)
-            {
-                Vector512.Load(src + (nint)r * lda + p).Store(tmp + r * 16);
-            }
-
-            // tmp holds 12×16; write 16 k steps × 12 rows.
+            float* s = src + p;
+            Vector512<float> r0 = Vector512.Load(s);
+            Vector512<float> r1 = Vector512.Load(s + (nint)lda);
+            Vector512<float> r2 = Vector512.Load(s + (nint)lda * 2);
+            Vector512<float> r3 = Vector512.Load(s + (nint)lda * 3);
+            Vector512<float> r4 = Vector512.Load(s + (nint)lda * 4);
+            Vector512<float> r5 = Vector512.Load(s + (nint)lda * 5);
+            Vector512<float> r6 = Vector512.Load(s + (nint)lda * 6);
+            Vector512<float> r7 = Vector512.Load(s + (nint)lda * 7);
+            Vector512<float> r8 = Vector512.Load(s + (nint)lda * 8);
+            Vector512<float> r9 = Vector512.Load(s + (nint)lda * 9);
+            Vector512<float> ra = Vector512.Load(s + (nint)lda * 10);
+            Vector512<float> rb = Vector512.Load(s + (nint)lda * 11);
+            Vector512<float> rc = z, rd = z, re = z, rf = z;
+            Transpose16(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7,
+                ref r8, ref r9, ref ra, ref rb, ref rc, ref rd, ref re, ref rf);
             float* d = dst + (nint)p * Mr;
-            for (int q = 0; q < 16; q++)
-            {
-                for (int r = 0; r < Mr; r++)
-                {
-                    d[q * Mr + r] = tmp[r * 16 + q];
-                }
-            }
+            r0.Store(d);
+            r1.Store(d + Mr);
+            r2.Store(d + Mr * 2);
+            r3.Store(d + Mr * 3);
+            r4.Store(d + Mr * 4);
+            r5.Store(d + Mr * 5);
+            r6.Store(d + Mr * 6);
+            r7.Store(d + Mr * 7);
+            r8.Store(d + Mr * 8);
+            r9.Store(d + Mr * 9);
+            ra.Store(d + Mr * 10);
+            rb.Store(d + Mr * 11);
+            rc.Store(d + Mr * 12);
+            rd.Store(d + Mr * 13);
+            re.Store(d + Mr * 14);
+            rf.Store(d + Mr * 15);
         }
 
         for (; p < kc; p++)

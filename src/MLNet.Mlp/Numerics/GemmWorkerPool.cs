@@ -3,74 +3,88 @@ using System.Diagnostics;
 namespace MLNet.Mlp.Numerics;
 
 /// <summary>
-/// Persistent helper threads for splitting one multiply across cores. A worker spins only briefly
+/// Persistent helper threads for splitting one multiply across cores. A helper spins only briefly
 /// after each job (back-to-back calls in a training step hand over without a kernel wake-up) and
 /// then blocks, because the shared host penalises threads that spin.
 /// </summary>
-internal sealed class GemmWorkerPool
+internal static class GemmWorkerPool
 {
-    private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency / 20_000); // 50 µs
+    /// <summary>How long a thread spins on a flag before blocking.</summary>
+    internal static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency / 20_000); // 50 µs
+
     private static readonly GemmWorker?[] s_workers = new GemmWorker?[Math.Max(0, Environment.ProcessorCount - 1)];
     private static readonly object s_createLock = new();
 
     /// <summary>
-    /// Claims up to <paramref name="wanted"/> idle workers into <paramref name="claimed"/> and returns how many.
-    /// Busy workers (serving another caller) are skipped: the caller then simply does more of the work itself.
+    /// Offers <paramref name="task"/> to up to <paramref name="wanted"/> idle helpers and returns how many took it.
+    /// Busy helpers (serving another caller, or still waking from an earlier call) are skipped: the caller
+    /// then simply computes more chunks itself.
     /// </summary>
-    public static int TryClaim(int wanted, Span<GemmWorker?> claimed)
+    public static int Offer(GemmTask task, int wanted)
     {
-        GemmWorker?[] workers = s_workers;
         int count = 0;
-        for (int i = 0; i < workers.Length && count < wanted; i++)
+        for (int i = 0; i < s_workers.Length && count < wanted; i++)
         {
-            GemmWorker? w = workers[i];
+            GemmWorker? w = s_workers[i];
             if (w is null)
             {
                 lock (s_createLock)
                 {
-                    w = workers[i] ??= new GemmWorker(i);
+                    w = s_workers[i] ??= new GemmWorker(i);
                 }
             }
 
             if (w.TryClaim())
             {
-                claimed[count++] = w;
+                task.AddParticipant();
+                w.Post(task);
+                count++;
             }
         }
 
         return count;
     }
 
-    /// <summary>One helper thread with a single job slot.</summary>
-    internal sealed class GemmWorker
+    /// <summary>Spins until <paramref name="counter"/> reaches <paramref name="target"/> or the spin budget runs out.</summary>
+    internal static bool SpinUntil(ref int counter, int target)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref counter) < target)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(16);
+        }
+
+        return true;
+    }
+
+    /// <summary>One helper thread with a single task slot; it frees itself once it has left the task.</summary>
+    private sealed class GemmWorker
     {
         private readonly object _gate = new();
-        private readonly object _doneGate = new();
         private int _claimed;
-        private long _posted;
-        private long _done;
-        private GemmJob _job;
-        private GemmPart _part;
-        private Exception? _error;
+        private int _posted;
+        private GemmTask? _task;
 
         public GemmWorker(int index)
         {
             var thread = new Thread(Loop)
             {
                 IsBackground = true,
-                Name = "MLNet.Mlp GEMM worker " + index,
+                Name = "MLNet.Mlp GEMM helper " + index,
             };
             thread.Start();
         }
 
         public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
 
-        /// <summary>Hands a part to the worker; the job's pointers must stay pinned until <see cref="WaitAndRelease"/> returns.</summary>
-        public void Post(in GemmJob job, GemmPart part)
+        public void Post(GemmTask task)
         {
-            _job = job;
-            _part = part;
-            _error = null;
+            _task = task;
             lock (_gate)
             {
                 Volatile.Write(ref _posted, _posted + 1);
@@ -78,48 +92,9 @@ internal sealed class GemmWorkerPool
             }
         }
 
-        /// <summary>Waits for the posted part, frees the worker for other callers and rethrows a failure.</summary>
-        public void WaitAndRelease()
-        {
-            long target = Volatile.Read(ref _posted);
-            if (!SpinUntil(ref _done, target))
-            {
-                lock (_doneGate)
-                {
-                    while (Volatile.Read(ref _done) != target)
-                    {
-                        Monitor.Wait(_doneGate);
-                    }
-                }
-            }
-
-            Exception? error = _error;
-            Volatile.Write(ref _claimed, 0);
-            if (error is not null)
-            {
-                throw new AggregateException("A matrix-multiply worker failed.", error);
-            }
-        }
-
-        private static bool SpinUntil(ref long counter, long target)
-        {
-            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-            while (Volatile.Read(ref counter) != target)
-            {
-                if (Stopwatch.GetTimestamp() > deadline)
-                {
-                    return false;
-                }
-
-                Thread.SpinWait(16);
-            }
-
-            return true;
-        }
-
         private void Loop()
         {
-            long seen = 0;
+            int seen = 0;
             while (true)
             {
                 if (!SpinUntil(ref _posted, seen + 1))
@@ -134,20 +109,11 @@ internal sealed class GemmWorkerPool
                 }
 
                 seen++;
-                try
-                {
-                    GemmDriver.RunPart(in _job, _part);
-                }
-                catch (Exception e)
-                {
-                    _error = e;
-                }
-
-                lock (_doneGate)
-                {
-                    Volatile.Write(ref _done, seen);
-                    Monitor.Pulse(_doneGate);
-                }
+                GemmTask task = _task!;
+                _task = null;
+                task.Participate();
+                task.Leave();
+                Volatile.Write(ref _claimed, 0);
             }
         }
     }
