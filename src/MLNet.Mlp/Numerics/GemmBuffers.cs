@@ -15,6 +15,18 @@ internal sealed unsafe class GemmBuffers
     private float* _bPtr;
     private int _aCapacity;
     private int _bCapacity;
+    private float[]? _wholeA;
+    private float[]? _wholeB;
+    private float* _wholeAPtr;
+    private float* _wholeBPtr;
+    private int _wholeACapacity;
+    private int _wholeBCapacity;
+
+    /// <summary>Job whose whole packed A is currently in <see cref="GetWholeA"/> (0: none).</summary>
+    public long WholeAJob;
+
+    /// <summary>Job whose whole packed B is currently in <see cref="GetWholeB"/> (0: none).</summary>
+    public long WholeBJob;
 
     /// <summary>The calling thread's buffers.</summary>
     public static GemmBuffers Current => t_current ??= new GemmBuffers();
@@ -37,6 +49,28 @@ internal sealed unsafe class GemmBuffers
 
     /// <summary>64-byte aligned space for a packed B block of at least <paramref name="floats"/> floats.</summary>
     public float* GetB(int floats) => Ensure(ref _b, ref _bPtr, ref _bCapacity, floats);
+
+    /// <summary>Space for all of op(A) packed, kept across the chunks of one shared job.</summary>
+    public float* GetWholeA(int floats)
+    {
+        if (floats > _wholeACapacity)
+        {
+            WholeAJob = 0;
+        }
+
+        return Ensure(ref _wholeA, ref _wholeAPtr, ref _wholeACapacity, floats);
+    }
+
+    /// <summary>Space for all of op(B) packed, kept across the chunks of one shared job.</summary>
+    public float* GetWholeB(int floats)
+    {
+        if (floats > _wholeBCapacity)
+        {
+            WholeBJob = 0;
+        }
+
+        return Ensure(ref _wholeB, ref _wholeBPtr, ref _wholeBCapacity, floats);
+    }
 
     private static float* Ensure(ref float[]? array, ref float* aligned, ref int capacity, int floats)
     {

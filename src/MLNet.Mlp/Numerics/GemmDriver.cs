@@ -29,6 +29,15 @@ internal unsafe struct GemmJob
     public bool TransposeB;
     public bool Accumulate;
     public GemmKernelKind Kind;
+
+    /// <summary>Non-zero for a job split into chunks: identifies it so a thread can keep its packed shared operand between chunks.</summary>
+    public long Id;
+
+    /// <summary>Use the unpacked dot-product kernel (A·Bᵀ with few rows); chosen from the shape alone.</summary>
+    public bool Dot;
+
+    /// <summary>Chunks cut the columns (so every chunk needs all of A) rather than the rows (all of B).</summary>
+    public bool SplitN;
 }
 
 /// <summary>A disjoint output block [M0,M1)×[N0,N1) of a job.</summary>
@@ -56,6 +65,9 @@ internal static unsafe class GemmDriver
     /// <summary>With at most this many rows a non-transposed B is read in place instead of packed (it is used only once or twice).</summary>
     public const int DirectBMaxRows = 24;
 
+    /// <summary>A·Bᵀ with at most this many rows uses the dot-product kernel instead of packing B.</summary>
+    public const int DotMaxRows = 32;
+
     /// <summary>The best kernel this machine runs.</summary>
     public static readonly GemmKernelKind DefaultKind =
         Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? GemmKernelKind.Vector512
@@ -76,8 +88,9 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Runs the job, splitting the output across up to <paramref name="maxThreads"/> threads when it pays.</summary>
-    public static void Run(in GemmJob job, int maxThreads)
+    public static void Run(ref GemmJob job, int maxThreads)
     {
+        job.Dot = job.Kind == GemmKernelKind.Vector512 && job.TransposeB && !job.TransposeA && job.M <= DotMaxRows;
         long macs = (long)job.M * job.N * job.K;
         int threads = Math.Min(maxThreads, Environment.ProcessorCount);
         if (threads > 1 && macs >= ParallelMinMacs)
@@ -97,6 +110,8 @@ internal static unsafe class GemmDriver
         RunPart(in job, new GemmPart(0, job.M, 0, job.N));
     }
 
+    private static long s_nextJobId;
+
     private static void RunParallel(in GemmJob job, int threads, bool splitN, int unit, int units)
     {
         // More chunks than threads lets the caller absorb a helper that starts late on a busy host,
@@ -104,7 +119,10 @@ internal static unsafe class GemmDriver
         long macs = (long)job.M * job.N * job.K;
         int perThread = macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
         int chunks = Math.Min(units, threads * perThread);
-        GemmTask task = GemmTask.Rent(in job, splitN, unit, units, chunks);
+        GemmJob shared = job;
+        shared.Id = Interlocked.Increment(ref s_nextJobId);
+        shared.SplitN = splitN;
+        GemmTask task = GemmTask.Rent(in shared, splitN, unit, units, chunks);
         GemmWorkerPool.Offer(task, threads - 1);
         task.Participate();
         try
@@ -127,6 +145,14 @@ internal static unsafe class GemmDriver
             return;
         }
 
+        if (job.Dot)
+        {
+            nint n0 = part.N0;
+            GemmDotKernel.Run(job.A + (nint)part.M0 * job.K, job.B + n0 * job.K, job.K, job.C + (nint)part.M0 * job.N + n0, job.N,
+                rows, cols, job.Bias == null ? null : job.Bias + n0, job.Accumulate);
+            return;
+        }
+
         GemmKernelKind kind = job.Kind;
         int mr = Mr(kind);
         int nr = Nr(kind);
@@ -139,7 +165,28 @@ internal static unsafe class GemmDriver
         float* packA = buffers.GetA(mcMax * kcBlock);
         float* packB = buffers.GetB(ncMax * kcBlock);
         float* tile = buffers.Tile;
-        bool directB = !job.TransposeB && rows <= DirectBMaxRows;
+
+        // In a chunked job every chunk spans the whole shared operand, so each thread packs it once
+        // (all blocks, laid out block after block) and reuses it for the further chunks it claims.
+        bool wholeA = job.Id != 0 && job.SplitN;
+        bool wholeB = job.Id != 0 && !job.SplitN;
+        int mPad = (job.M + mr - 1) / mr * mr;
+        int nPad = (n + nr - 1) / nr * nr;
+        float* wholeABase = null, wholeBBase = null;
+        bool aReady = false, bReady = false;
+        if (wholeA)
+        {
+            wholeABase = buffers.GetWholeA(mPad * k);
+            aReady = buffers.WholeAJob == job.Id;
+        }
+
+        if (wholeB)
+        {
+            wholeBBase = buffers.GetWholeB(nPad * k);
+            bReady = buffers.WholeBJob == job.Id;
+        }
+
+        bool directB = !job.TransposeB && rows <= DirectBMaxRows && !wholeB;
 
         for (int jc = part.N0; jc < part.N1; jc += NcMax)
         {
@@ -157,6 +204,14 @@ internal static unsafe class GemmDriver
                         GemmPacking.PackBPanel(job.B, false, n, k, pc, kc, jc + fullCols, nc - fullCols, nr, packB + (nint)fullCols * kc);
                     }
                 }
+                else if (wholeB)
+                {
+                    packB = wholeBBase + (nint)pc * nPad + (nint)jc * kc;
+                    if (!bReady)
+                    {
+                        GemmPacking.PackB(job.B, job.TransposeB, n, k, pc, kc, jc, nc, nr, packB);
+                    }
+                }
                 else
                 {
                     GemmPacking.PackB(job.B, job.TransposeB, n, k, pc, kc, jc, nc, nr, packB);
@@ -165,7 +220,18 @@ internal static unsafe class GemmDriver
                 for (int ic = part.M0; ic < part.M1; ic += McMax)
                 {
                     int mc = Math.Min(McMax, part.M1 - ic);
-                    GemmPacking.PackA(job.A, job.TransposeA, job.M, k, ic, mc, pc, kc, mr, packA);
+                    if (wholeA)
+                    {
+                        packA = wholeABase + (nint)pc * mPad + (nint)ic * kc;
+                        if (!aReady)
+                        {
+                            GemmPacking.PackA(job.A, job.TransposeA, job.M, k, ic, mc, pc, kc, mr, packA);
+                        }
+                    }
+                    else
+                    {
+                        GemmPacking.PackA(job.A, job.TransposeA, job.M, k, ic, mc, pc, kc, mr, packA);
+                    }
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int w = Math.Min(nr, nc - jr);
@@ -202,6 +268,16 @@ internal static unsafe class GemmDriver
                     }
                 }
             }
+        }
+
+        if (wholeA)
+        {
+            buffers.WholeAJob = job.Id;
+        }
+
+        if (wholeB)
+        {
+            buffers.WholeBJob = job.Id;
         }
     }
 

@@ -88,7 +88,7 @@ public static class MatrixMultiply
                 Accumulate = accumulate,
                 Kind = kind,
             };
-            GemmDriver.Run(in job, maxThreads);
+            GemmDriver.Run(ref job, maxThreads);
         }
     }
 

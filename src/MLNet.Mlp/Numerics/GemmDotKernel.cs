@@ -1,0 +1,205 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MLNet.Mlp.Numerics;
+
+/// <summary>
+/// Dot-product kernel for A·Bᵀ with few rows: both operands are contiguous along k, so tiles of up to
+/// 4 rows of A × 4 rows of B are reduced straight from the caller's memory. With a handful of rows,
+/// packing (transposing) B would cost as much as the multiply itself.
+/// Per element: 16 lane-wise FMA chains over k, a fixed horizontal sum, then the k tail in order.
+/// </summary>
+internal static unsafe class GemmDotKernel
+{
+    /// <summary>Rows of A per tile.</summary>
+    public const int TileRows = 4;
+
+    /// <summary>Rows of B (output columns) per tile.</summary>
+    public const int TileCols = 4;
+
+    /// <summary>C[rows×cols] block: a is [rows×k] with row stride k, b is [cols×k] with row stride k.</summary>
+    public static void Run(float* a, float* b, int k, float* c, nint ldc, int rows, int cols, float* bias, bool accumulate)
+    {
+        for (int i = 0; i < rows; i += TileRows)
+        {
+            int h = Math.Min(TileRows, rows - i);
+            for (int j = 0; j < cols; j += TileCols)
+            {
+                int w = Math.Min(TileCols, cols - j);
+                Tile(h, w, a + (nint)i * k, b + (nint)j * k, k, c + i * ldc + j, ldc, bias == null ? null : bias + j, accumulate);
+            }
+        }
+    }
+
+    private static void Tile(int h, int w, float* a, float* b, int k, float* c, nint ldc, float* bias, bool accumulate)
+    {
+        switch (h * 8 + w)
+        {
+            case 9: Dot<Rows1, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 10: Dot<Rows1, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 11: Dot<Rows1, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 12: Dot<Rows1, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
+            case 17: Dot<Rows2, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 18: Dot<Rows2, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 19: Dot<Rows2, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 20: Dot<Rows2, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
+            case 25: Dot<Rows3, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 26: Dot<Rows3, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 27: Dot<Rows3, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 28: Dot<Rows3, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
+            case 33: Dot<Rows4, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 34: Dot<Rows4, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 35: Dot<Rows4, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 36: Dot<Rows4, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
+            default: throw new ArgumentOutOfRangeException(nameof(h));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot<TR, TC>(float* a, float* b, int k, float* c, nint ldc, float* bias, bool accumulate)
+        where TR : struct, IRowCount
+        where TC : struct, IRowCount
+    {
+        nint ld = k;
+        Vector512<float> s00 = default; Vector512<float> s01 = default; Vector512<float> s02 = default; Vector512<float> s03 = default;
+        Vector512<float> s10 = default; Vector512<float> s11 = default; Vector512<float> s12 = default; Vector512<float> s13 = default;
+        Vector512<float> s20 = default; Vector512<float> s21 = default; Vector512<float> s22 = default; Vector512<float> s23 = default;
+        Vector512<float> s30 = default; Vector512<float> s31 = default; Vector512<float> s32 = default; Vector512<float> s33 = default;
+        int p = 0;
+        for (; p + 16 <= k; p += 16)
+        {
+            Vector512<float> b0 = Vector512.Load(b + p);
+            Vector512<float> b1 = TC.Value > 1 ? Vector512.Load(b + ld * 1 + p) : default;
+            Vector512<float> b2 = TC.Value > 2 ? Vector512.Load(b + ld * 2 + p) : default;
+            Vector512<float> b3 = TC.Value > 3 ? Vector512.Load(b + ld * 3 + p) : default;
+            Vector512<float> a0 = Vector512.Load(a + ld * 0 + p);
+            s00 = Vector512.FusedMultiplyAdd(a0, b0, s00);
+            if (TC.Value > 1) s01 = Vector512.FusedMultiplyAdd(a0, b1, s01);
+            if (TC.Value > 2) s02 = Vector512.FusedMultiplyAdd(a0, b2, s02);
+            if (TC.Value > 3) s03 = Vector512.FusedMultiplyAdd(a0, b3, s03);
+            if (TR.Value > 1)
+            {
+                Vector512<float> a1 = Vector512.Load(a + ld * 1 + p);
+                s10 = Vector512.FusedMultiplyAdd(a1, b0, s10);
+                if (TC.Value > 1) s11 = Vector512.FusedMultiplyAdd(a1, b1, s11);
+                if (TC.Value > 2) s12 = Vector512.FusedMultiplyAdd(a1, b2, s12);
+                if (TC.Value > 3) s13 = Vector512.FusedMultiplyAdd(a1, b3, s13);
+            }
+            if (TR.Value > 2)
+            {
+                Vector512<float> a2 = Vector512.Load(a + ld * 2 + p);
+                s20 = Vector512.FusedMultiplyAdd(a2, b0, s20);
+                if (TC.Value > 1) s21 = Vector512.FusedMultiplyAdd(a2, b1, s21);
+                if (TC.Value > 2) s22 = Vector512.FusedMultiplyAdd(a2, b2, s22);
+                if (TC.Value > 3) s23 = Vector512.FusedMultiplyAdd(a2, b3, s23);
+            }
+            if (TR.Value > 3)
+            {
+                Vector512<float> a3 = Vector512.Load(a + ld * 3 + p);
+                s30 = Vector512.FusedMultiplyAdd(a3, b0, s30);
+                if (TC.Value > 1) s31 = Vector512.FusedMultiplyAdd(a3, b1, s31);
+                if (TC.Value > 2) s32 = Vector512.FusedMultiplyAdd(a3, b2, s32);
+                if (TC.Value > 3) s33 = Vector512.FusedMultiplyAdd(a3, b3, s33);
+            }
+        }
+
+        Finish(s00, a + ld * 0, b + ld * 0, p, k, c + ldc * 0 + 0, bias, 0, accumulate);
+
+        if (TC.Value > 1)
+        {
+            Finish(s01, a + ld * 0, b + ld * 1, p, k, c + ldc * 0 + 1, bias, 1, accumulate);
+        }
+
+        if (TC.Value > 2)
+        {
+            Finish(s02, a + ld * 0, b + ld * 2, p, k, c + ldc * 0 + 2, bias, 2, accumulate);
+        }
+
+        if (TC.Value > 3)
+        {
+            Finish(s03, a + ld * 0, b + ld * 3, p, k, c + ldc * 0 + 3, bias, 3, accumulate);
+        }
+
+        if (TR.Value > 1)
+        {
+            Finish(s10, a + ld * 1, b + ld * 0, p, k, c + ldc * 1 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 1 && TC.Value > 1)
+        {
+            Finish(s11, a + ld * 1, b + ld * 1, p, k, c + ldc * 1 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 1 && TC.Value > 2)
+        {
+            Finish(s12, a + ld * 1, b + ld * 2, p, k, c + ldc * 1 + 2, bias, 2, accumulate);
+        }
+
+        if (TR.Value > 1 && TC.Value > 3)
+        {
+            Finish(s13, a + ld * 1, b + ld * 3, p, k, c + ldc * 1 + 3, bias, 3, accumulate);
+        }
+
+        if (TR.Value > 2)
+        {
+            Finish(s20, a + ld * 2, b + ld * 0, p, k, c + ldc * 2 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 2 && TC.Value > 1)
+        {
+            Finish(s21, a + ld * 2, b + ld * 1, p, k, c + ldc * 2 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 2 && TC.Value > 2)
+        {
+            Finish(s22, a + ld * 2, b + ld * 2, p, k, c + ldc * 2 + 2, bias, 2, accumulate);
+        }
+
+        if (TR.Value > 2 && TC.Value > 3)
+        {
+            Finish(s23, a + ld * 2, b + ld * 3, p, k, c + ldc * 2 + 3, bias, 3, accumulate);
+        }
+
+        if (TR.Value > 3)
+        {
+            Finish(s30, a + ld * 3, b + ld * 0, p, k, c + ldc * 3 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 3 && TC.Value > 1)
+        {
+            Finish(s31, a + ld * 3, b + ld * 1, p, k, c + ldc * 3 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 3 && TC.Value > 2)
+        {
+            Finish(s32, a + ld * 3, b + ld * 2, p, k, c + ldc * 3 + 2, bias, 2, accumulate);
+        }
+
+        if (TR.Value > 3 && TC.Value > 3)
+        {
+            Finish(s33, a + ld * 3, b + ld * 3, p, k, c + ldc * 3 + 3, bias, 3, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(Vector512<float> lanes, float* a, float* b, int p, int k, float* c, float* bias, int j, bool accumulate)
+    {
+        float s = Vector512.Sum(lanes);
+        for (; p < k; p++)
+        {
+            s = MathF.FusedMultiplyAdd(a[p], b[p], s);
+        }
+
+        if (bias != null)
+        {
+            s += bias[j];
+        }
+
+        if (accumulate)
+        {
+            s += *c;
+        }
+
+        *c = s;
+    }
+}
