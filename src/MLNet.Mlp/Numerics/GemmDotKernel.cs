@@ -20,7 +20,25 @@ internal static unsafe class GemmDotKernel
     /// <summary>C[rows×cols] block: a is [rows×k] with row stride k, b is [cols×k] with row stride k.</summary>
     public static void Run(float* a, float* b, int k, float* c, nint ldc, int rows, int cols, float* bias, bool accumulate)
     {
-        for (int i = 0; i < rows; i += TileRows)
+        int i0 = 0;
+        if (rows == 1)
+        {
+            // A single row has only TileCols independent chains per tile; eight keep both FMA pipes busy.
+            int j = 0;
+            for (; j + 8 <= cols; j += 8)
+            {
+                Dot1x8(a, b + (nint)j * k, k, c + j, bias == null ? null : bias + j, accumulate);
+            }
+
+            for (; j < cols; j += TileCols)
+            {
+                Tile(1, Math.Min(TileCols, cols - j), a, b + (nint)j * k, k, c + j, ldc, bias == null ? null : bias + j, accumulate);
+            }
+
+            i0 = 1;
+        }
+
+        for (int i = i0; i < rows; i += TileRows)
         {
             int h = Math.Min(TileRows, rows - i);
             for (int j = 0; j < cols; j += TileCols)
@@ -179,6 +197,35 @@ internal static unsafe class GemmDotKernel
         {
             Finish(s33, a + ld * 3, b + ld * 3, p, k, c + ldc * 3 + 3, bias, 3, accumulate);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot1x8(float* a, float* b, int k, float* c, float* bias, bool accumulate)
+    {
+        nint ld = k;
+        Vector512<float> s0 = default; Vector512<float> s1 = default; Vector512<float> s2 = default; Vector512<float> s3 = default; Vector512<float> s4 = default; Vector512<float> s5 = default; Vector512<float> s6 = default; Vector512<float> s7 = default;
+        int p = 0;
+        for (; p + 16 <= k; p += 16)
+        {
+            Vector512<float> x = Vector512.Load(a + p);
+            s0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 0 + p), s0);
+            s1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 1 + p), s1);
+            s2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 2 + p), s2);
+            s3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 3 + p), s3);
+            s4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 4 + p), s4);
+            s5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 5 + p), s5);
+            s6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 6 + p), s6);
+            s7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + ld * 7 + p), s7);
+        }
+
+        Finish(s0, a, b + ld * 0, p, k, c + 0, bias, 0, accumulate);
+        Finish(s1, a, b + ld * 1, p, k, c + 1, bias, 1, accumulate);
+        Finish(s2, a, b + ld * 2, p, k, c + 2, bias, 2, accumulate);
+        Finish(s3, a, b + ld * 3, p, k, c + 3, bias, 3, accumulate);
+        Finish(s4, a, b + ld * 4, p, k, c + 4, bias, 4, accumulate);
+        Finish(s5, a, b + ld * 5, p, k, c + 5, bias, 5, accumulate);
+        Finish(s6, a, b + ld * 6, p, k, c + 6, bias, 6, accumulate);
+        Finish(s7, a, b + ld * 7, p, k, c + 7, bias, 7, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

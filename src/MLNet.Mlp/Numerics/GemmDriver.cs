@@ -36,6 +36,9 @@ internal unsafe struct GemmJob
     /// <summary>Use the unpacked dot-product kernel (A·Bᵀ with few rows); chosen from the shape alone.</summary>
     public bool Dot;
 
+    /// <summary>Read a non-transposed B in place (strided rows) instead of packing it.</summary>
+    public bool DirectB;
+
     /// <summary>Chunks cut the columns (so every chunk needs all of A) rather than the rows (all of B).</summary>
     public bool SplitN;
 }
@@ -62,7 +65,7 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a second thread costs more in hand-off than it saves.</summary>
     public const long ParallelMinMacs = 1L << 19;
 
-    /// <summary>With at most this many rows a non-transposed B is read in place instead of packed (it is used only once or twice).</summary>
+    /// <summary>With at most this many rows a non-transposed B is always read in place (it is used only once or twice).</summary>
     public const int DirectBMaxRows = 24;
 
     /// <summary>A·Bᵀ with at most this many rows uses the dot-product kernel instead of packing B.</summary>
@@ -91,12 +94,18 @@ internal static unsafe class GemmDriver
     public static void Run(ref GemmJob job, int maxThreads)
     {
         job.Dot = job.Kind == GemmKernelKind.Vector512 && job.TransposeB && !job.TransposeA && job.M <= DotMaxRows;
+
+        // A row-major B can feed the kernel in place: its NR-wide row slices stream from L2 at a small
+        // fraction of L2 bandwidth. Strides that are multiples of 4 KB would alias onto a few cache sets,
+        // so those are packed unless B is used only once or twice anyway.
+        job.DirectB = !job.TransposeB && (job.M <= DirectBMaxRows || (job.N & 1023) != 0);
         long macs = (long)job.M * job.N * job.K;
         int threads = Math.Min(maxThreads, Environment.ProcessorCount);
         if (threads > 1 && macs >= ParallelMinMacs)
         {
-            // Split the larger output dimension so the duplicated packing is of the smaller operand.
-            bool splitN = job.N >= job.M;
+            // Split the larger output dimension so the duplicated packing is of the smaller operand;
+            // with B read in place, splitting rows duplicates nothing, provided there are enough rows to balance.
+            bool splitN = job.DirectB ? job.M < 8 * Mr(job.Kind) * threads : job.N >= job.M;
             int unit = splitN ? Nr(job.Kind) : Mr(job.Kind);
             int units = ((splitN ? job.N : job.M) + unit - 1) / unit;
             threads = Math.Min(threads, units);
@@ -169,7 +178,7 @@ internal static unsafe class GemmDriver
         // In a chunked job every chunk spans the whole shared operand, so each thread packs it once
         // (all blocks, laid out block after block) and reuses it for the further chunks it claims.
         bool wholeA = job.Id != 0 && job.SplitN;
-        bool wholeB = job.Id != 0 && !job.SplitN;
+        bool wholeB = job.Id != 0 && !job.SplitN && !job.DirectB;
         int mPad = (job.M + mr - 1) / mr * mr;
         int nPad = (n + nr - 1) / nr * nr;
         float* wholeABase = null, wholeBBase = null;
@@ -186,7 +195,7 @@ internal static unsafe class GemmDriver
             bReady = buffers.WholeBJob == job.Id;
         }
 
-        bool directB = !job.TransposeB && rows <= DirectBMaxRows && !wholeB;
+        bool directB = job.DirectB;
 
         for (int jc = part.N0; jc < part.N1; jc += NcMax)
         {
@@ -232,7 +241,19 @@ internal static unsafe class GemmDriver
                     {
                         GemmPacking.PackA(job.A, job.TransposeA, job.M, k, ic, mc, pc, kc, mr, packA);
                     }
-                    for (int jr = 0; jr < nc; jr += nr)
+                    int jr = 0;
+                    if (directB && mc == 1 && kind == GemmKernelKind.Vector512)
+                    {
+                        float* cRow = job.C + (nint)ic * n + jc;
+                        bool loadC1 = !first || job.Accumulate;
+                        for (; jr + 128 <= fullCols; jr += 128)
+                        {
+                            GemmMicroKernel.Run512Row128(kc, packA, job.B + (nint)pc * n + jc + jr, n, cRow + jr,
+                                first && job.Bias != null ? job.Bias + jc + jr : null, loadC1);
+                        }
+                    }
+
+                    for (; jr < nc; jr += nr)
                     {
                         int w = Math.Min(nr, nc - jr);
                         float* bp;

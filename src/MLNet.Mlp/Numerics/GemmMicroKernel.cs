@@ -73,6 +73,48 @@ internal static unsafe class GemmMicroKernel
         }
     }
 
+    /// <summary>
+    /// One row × 128 columns read in place from B (single-row inference): eight independent chains
+    /// instead of two. Same per-element operations as <see cref="Run512"/>, so results are identical.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run512Row128(int kc, float* a, float* b, nint ldb, float* c, float* bias, bool loadC)
+    {
+        Vector512<float> c0 = default; Vector512<float> c1 = default; Vector512<float> c2 = default; Vector512<float> c3 = default; Vector512<float> c4 = default; Vector512<float> c5 = default; Vector512<float> c6 = default; Vector512<float> c7 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> x = Vector512.Create(a[(nint)p * Mr512]); // packed strip: one value per MR slot
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 0), c0);
+            c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 16), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 32), c2);
+            c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 48), c3);
+            c4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 64), c4);
+            c5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 80), c5);
+            c6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 96), c6);
+            c7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 112), c7);
+            b += ldb;
+        }
+
+        Vector512<float> bias0 = default, bias1 = default, bias2 = default, bias3 = default, bias4 = default, bias5 = default, bias6 = default, bias7 = default;
+        bool hasBias = bias != null;
+        if (hasBias)
+        {
+            bias0 = Vector512.Load(bias + 0);
+            bias1 = Vector512.Load(bias + 16);
+            bias2 = Vector512.Load(bias + 32);
+            bias3 = Vector512.Load(bias + 48);
+            bias4 = Vector512.Load(bias + 64);
+            bias5 = Vector512.Load(bias + 80);
+            bias6 = Vector512.Load(bias + 96);
+            bias7 = Vector512.Load(bias + 112);
+        }
+
+        Finish16(c, c0, c1, bias0, bias1, hasBias, loadC);
+        Finish16(c + 32, c2, c3, bias2, bias3, hasBias, loadC);
+        Finish16(c + 64, c4, c5, bias4, bias5, hasBias, loadC);
+        Finish16(c + 96, c6, c7, bias6, bias7, hasBias, loadC);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void K512<TR>(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC) where TR : struct, IRowCount
     {
