@@ -1,19 +1,28 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MLNet.Mlp.Numerics;
 
 namespace MLNet.Mlp.Benchmarks;
 
 /// <summary>Hand-timed GFLOP/s table for <see cref="MatrixMultiply"/>; best-of-N because the host is shared and noisy.</summary>
-internal static class GemmBenchmark
+internal static partial class GemmBenchmark
 {
+    private static bool s_cpuTime;
+
     /// <summary>One benchmarked call: C[m×n] = op(A)·op(B).</summary>
     private readonly record struct Case(string Label, int M, int N, int K, bool TransposeA, bool TransposeB, bool Bias);
 
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
+        s_cpuTime = args.Contains("--cputime") && OperatingSystem.IsLinux();
+        if (s_cpuTime)
+        {
+            Console.WriteLine("1-thread columns use the thread's CPU time (time slices lost to other processes are not counted).");
+        }
+
         int filterAt = Array.IndexOf(args, "--filter");
         string? filter = filterAt >= 0 && filterAt + 1 < args.Length ? args[filterAt + 1] : null;
         int runs = quick ? 9 : 25;
@@ -91,21 +100,40 @@ internal static class GemmBenchmark
         int reps = (int)Math.Clamp(0.008 / secondsPerCall, 1, 1_000_000);
         var rates = new double[runs];
         double bestSeconds = double.MaxValue;
+        bool cpu = s_cpuTime && threads == 1;
         for (int r = 0; r < runs; r++)
         {
             long t0 = Stopwatch.GetTimestamp();
+            double c0 = cpu ? ThreadCpuSeconds() : 0;
             for (int i = 0; i < reps; i++)
             {
                 Call();
             }
 
-            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds / reps;
+            double s = (cpu ? ThreadCpuSeconds() - c0 : Stopwatch.GetElapsedTime(t0).TotalSeconds) / reps;
             bestSeconds = Math.Min(bestSeconds, s);
             rates[r] = flops / s / 1e9;
         }
 
         Array.Sort(rates);
         return (rates[^1], rates[runs / 2], bestSeconds * 1e6);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec value);
+
+    // CLOCK_THREAD_CPUTIME_ID: CPU time consumed by the calling thread only.
+    private static double ThreadCpuSeconds()
+    {
+        ClockGetTime(3, out TimeSpec t);
+        return t.Seconds + t.Nanoseconds * 1e-9;
     }
 
     private static float[] Fill(Random rng, int length)

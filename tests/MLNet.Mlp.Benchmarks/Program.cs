@@ -13,7 +13,8 @@ switch (command)
     default:
         Console.WriteLine("Usage: MLNet.Mlp.Benchmarks <command> [options]");
         Console.WriteLine("  gemm       GFLOP/s of MatrixMultiply for the network's shapes at 1 and 2 threads, next to the measured FMA peak");
-        Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT)");
+        Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");
+        Console.WriteLine("                      --cputime (time 1-thread runs by thread CPU time; robust on a shared host)");
         Console.WriteLine("  gemm-bdn   the same kernel under BenchmarkDotNet (slower, statistically careful)");
         return command == "help" ? 0 : 1;
 }

@@ -5,17 +5,17 @@ namespace MLNet.Mlp.Numerics;
 
 /// <summary>
 /// Dot-product kernel for A·Bᵀ with few rows: both operands are contiguous along k, so tiles of up to
-/// 4 rows of A × 4 rows of B are reduced straight from the caller's memory. With a handful of rows,
+/// 8 rows of A × 3 rows of B are reduced straight from the caller's memory. With a handful of rows,
 /// packing (transposing) B would cost as much as the multiply itself.
 /// Per element: 16 lane-wise FMA chains over k, a fixed horizontal sum, then the k tail in order.
 /// </summary>
 internal static unsafe class GemmDotKernel
 {
     /// <summary>Rows of A per tile.</summary>
-    public const int TileRows = 4;
+    public const int TileRows = 8;
 
     /// <summary>Rows of B (output columns) per tile.</summary>
-    public const int TileCols = 4;
+    public const int TileCols = 3;
 
     /// <summary>C[rows×cols] block: a is [rows×k] with row stride k, b is [cols×k] with row stride k.</summary>
     public static void Run(float* a, float* b, int k, float* c, nint ldc, int rows, int cols, float* bias, bool accumulate)
@@ -56,19 +56,27 @@ internal static unsafe class GemmDotKernel
             case 9: Dot<Rows1, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
             case 10: Dot<Rows1, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
             case 11: Dot<Rows1, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
-            case 12: Dot<Rows1, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
             case 17: Dot<Rows2, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
             case 18: Dot<Rows2, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
             case 19: Dot<Rows2, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
-            case 20: Dot<Rows2, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
             case 25: Dot<Rows3, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
             case 26: Dot<Rows3, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
             case 27: Dot<Rows3, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
-            case 28: Dot<Rows3, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
             case 33: Dot<Rows4, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
             case 34: Dot<Rows4, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
             case 35: Dot<Rows4, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
-            case 36: Dot<Rows4, Rows4>(a, b, k, c, ldc, bias, accumulate); break;
+            case 41: Dot<Rows5, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 42: Dot<Rows5, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 43: Dot<Rows5, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 49: Dot<Rows6, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 50: Dot<Rows6, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 51: Dot<Rows6, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 57: Dot<Rows7, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 58: Dot<Rows7, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 59: Dot<Rows7, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
+            case 65: Dot<Rows8, Rows1>(a, b, k, c, ldc, bias, accumulate); break;
+            case 66: Dot<Rows8, Rows2>(a, b, k, c, ldc, bias, accumulate); break;
+            case 67: Dot<Rows8, Rows3>(a, b, k, c, ldc, bias, accumulate); break;
             default: throw new ArgumentOutOfRangeException(nameof(h));
         }
     }
@@ -79,29 +87,30 @@ internal static unsafe class GemmDotKernel
         where TC : struct, IRowCount
     {
         nint ld = k;
-        Vector512<float> s00 = default; Vector512<float> s01 = default; Vector512<float> s02 = default; Vector512<float> s03 = default;
-        Vector512<float> s10 = default; Vector512<float> s11 = default; Vector512<float> s12 = default; Vector512<float> s13 = default;
-        Vector512<float> s20 = default; Vector512<float> s21 = default; Vector512<float> s22 = default; Vector512<float> s23 = default;
-        Vector512<float> s30 = default; Vector512<float> s31 = default; Vector512<float> s32 = default; Vector512<float> s33 = default;
+        Vector512<float> s00 = default; Vector512<float> s01 = default; Vector512<float> s02 = default;
+        Vector512<float> s10 = default; Vector512<float> s11 = default; Vector512<float> s12 = default;
+        Vector512<float> s20 = default; Vector512<float> s21 = default; Vector512<float> s22 = default;
+        Vector512<float> s30 = default; Vector512<float> s31 = default; Vector512<float> s32 = default;
+        Vector512<float> s40 = default; Vector512<float> s41 = default; Vector512<float> s42 = default;
+        Vector512<float> s50 = default; Vector512<float> s51 = default; Vector512<float> s52 = default;
+        Vector512<float> s60 = default; Vector512<float> s61 = default; Vector512<float> s62 = default;
+        Vector512<float> s70 = default; Vector512<float> s71 = default; Vector512<float> s72 = default;
         int p = 0;
         for (; p + 16 <= k; p += 16)
         {
             Vector512<float> b0 = Vector512.Load(b + p);
             Vector512<float> b1 = TC.Value > 1 ? Vector512.Load(b + ld * 1 + p) : default;
             Vector512<float> b2 = TC.Value > 2 ? Vector512.Load(b + ld * 2 + p) : default;
-            Vector512<float> b3 = TC.Value > 3 ? Vector512.Load(b + ld * 3 + p) : default;
             Vector512<float> a0 = Vector512.Load(a + ld * 0 + p);
             s00 = Vector512.FusedMultiplyAdd(a0, b0, s00);
             if (TC.Value > 1) s01 = Vector512.FusedMultiplyAdd(a0, b1, s01);
             if (TC.Value > 2) s02 = Vector512.FusedMultiplyAdd(a0, b2, s02);
-            if (TC.Value > 3) s03 = Vector512.FusedMultiplyAdd(a0, b3, s03);
             if (TR.Value > 1)
             {
                 Vector512<float> a1 = Vector512.Load(a + ld * 1 + p);
                 s10 = Vector512.FusedMultiplyAdd(a1, b0, s10);
                 if (TC.Value > 1) s11 = Vector512.FusedMultiplyAdd(a1, b1, s11);
                 if (TC.Value > 2) s12 = Vector512.FusedMultiplyAdd(a1, b2, s12);
-                if (TC.Value > 3) s13 = Vector512.FusedMultiplyAdd(a1, b3, s13);
             }
             if (TR.Value > 2)
             {
@@ -109,7 +118,6 @@ internal static unsafe class GemmDotKernel
                 s20 = Vector512.FusedMultiplyAdd(a2, b0, s20);
                 if (TC.Value > 1) s21 = Vector512.FusedMultiplyAdd(a2, b1, s21);
                 if (TC.Value > 2) s22 = Vector512.FusedMultiplyAdd(a2, b2, s22);
-                if (TC.Value > 3) s23 = Vector512.FusedMultiplyAdd(a2, b3, s23);
             }
             if (TR.Value > 3)
             {
@@ -117,7 +125,34 @@ internal static unsafe class GemmDotKernel
                 s30 = Vector512.FusedMultiplyAdd(a3, b0, s30);
                 if (TC.Value > 1) s31 = Vector512.FusedMultiplyAdd(a3, b1, s31);
                 if (TC.Value > 2) s32 = Vector512.FusedMultiplyAdd(a3, b2, s32);
-                if (TC.Value > 3) s33 = Vector512.FusedMultiplyAdd(a3, b3, s33);
+            }
+            if (TR.Value > 4)
+            {
+                Vector512<float> a4 = Vector512.Load(a + ld * 4 + p);
+                s40 = Vector512.FusedMultiplyAdd(a4, b0, s40);
+                if (TC.Value > 1) s41 = Vector512.FusedMultiplyAdd(a4, b1, s41);
+                if (TC.Value > 2) s42 = Vector512.FusedMultiplyAdd(a4, b2, s42);
+            }
+            if (TR.Value > 5)
+            {
+                Vector512<float> a5 = Vector512.Load(a + ld * 5 + p);
+                s50 = Vector512.FusedMultiplyAdd(a5, b0, s50);
+                if (TC.Value > 1) s51 = Vector512.FusedMultiplyAdd(a5, b1, s51);
+                if (TC.Value > 2) s52 = Vector512.FusedMultiplyAdd(a5, b2, s52);
+            }
+            if (TR.Value > 6)
+            {
+                Vector512<float> a6 = Vector512.Load(a + ld * 6 + p);
+                s60 = Vector512.FusedMultiplyAdd(a6, b0, s60);
+                if (TC.Value > 1) s61 = Vector512.FusedMultiplyAdd(a6, b1, s61);
+                if (TC.Value > 2) s62 = Vector512.FusedMultiplyAdd(a6, b2, s62);
+            }
+            if (TR.Value > 7)
+            {
+                Vector512<float> a7 = Vector512.Load(a + ld * 7 + p);
+                s70 = Vector512.FusedMultiplyAdd(a7, b0, s70);
+                if (TC.Value > 1) s71 = Vector512.FusedMultiplyAdd(a7, b1, s71);
+                if (TC.Value > 2) s72 = Vector512.FusedMultiplyAdd(a7, b2, s72);
             }
         }
 
@@ -131,11 +166,6 @@ internal static unsafe class GemmDotKernel
         if (TC.Value > 2)
         {
             Finish(s02, a + ld * 0, b + ld * 2, p, k, c + ldc * 0 + 2, bias, 2, accumulate);
-        }
-
-        if (TC.Value > 3)
-        {
-            Finish(s03, a + ld * 0, b + ld * 3, p, k, c + ldc * 0 + 3, bias, 3, accumulate);
         }
 
         if (TR.Value > 1)
@@ -153,11 +183,6 @@ internal static unsafe class GemmDotKernel
             Finish(s12, a + ld * 1, b + ld * 2, p, k, c + ldc * 1 + 2, bias, 2, accumulate);
         }
 
-        if (TR.Value > 1 && TC.Value > 3)
-        {
-            Finish(s13, a + ld * 1, b + ld * 3, p, k, c + ldc * 1 + 3, bias, 3, accumulate);
-        }
-
         if (TR.Value > 2)
         {
             Finish(s20, a + ld * 2, b + ld * 0, p, k, c + ldc * 2 + 0, bias, 0, accumulate);
@@ -171,11 +196,6 @@ internal static unsafe class GemmDotKernel
         if (TR.Value > 2 && TC.Value > 2)
         {
             Finish(s22, a + ld * 2, b + ld * 2, p, k, c + ldc * 2 + 2, bias, 2, accumulate);
-        }
-
-        if (TR.Value > 2 && TC.Value > 3)
-        {
-            Finish(s23, a + ld * 2, b + ld * 3, p, k, c + ldc * 2 + 3, bias, 3, accumulate);
         }
 
         if (TR.Value > 3)
@@ -193,9 +213,64 @@ internal static unsafe class GemmDotKernel
             Finish(s32, a + ld * 3, b + ld * 2, p, k, c + ldc * 3 + 2, bias, 2, accumulate);
         }
 
-        if (TR.Value > 3 && TC.Value > 3)
+        if (TR.Value > 4)
         {
-            Finish(s33, a + ld * 3, b + ld * 3, p, k, c + ldc * 3 + 3, bias, 3, accumulate);
+            Finish(s40, a + ld * 4, b + ld * 0, p, k, c + ldc * 4 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 4 && TC.Value > 1)
+        {
+            Finish(s41, a + ld * 4, b + ld * 1, p, k, c + ldc * 4 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 4 && TC.Value > 2)
+        {
+            Finish(s42, a + ld * 4, b + ld * 2, p, k, c + ldc * 4 + 2, bias, 2, accumulate);
+        }
+
+        if (TR.Value > 5)
+        {
+            Finish(s50, a + ld * 5, b + ld * 0, p, k, c + ldc * 5 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 5 && TC.Value > 1)
+        {
+            Finish(s51, a + ld * 5, b + ld * 1, p, k, c + ldc * 5 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 5 && TC.Value > 2)
+        {
+            Finish(s52, a + ld * 5, b + ld * 2, p, k, c + ldc * 5 + 2, bias, 2, accumulate);
+        }
+
+        if (TR.Value > 6)
+        {
+            Finish(s60, a + ld * 6, b + ld * 0, p, k, c + ldc * 6 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 6 && TC.Value > 1)
+        {
+            Finish(s61, a + ld * 6, b + ld * 1, p, k, c + ldc * 6 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 6 && TC.Value > 2)
+        {
+            Finish(s62, a + ld * 6, b + ld * 2, p, k, c + ldc * 6 + 2, bias, 2, accumulate);
+        }
+
+        if (TR.Value > 7)
+        {
+            Finish(s70, a + ld * 7, b + ld * 0, p, k, c + ldc * 7 + 0, bias, 0, accumulate);
+        }
+
+        if (TR.Value > 7 && TC.Value > 1)
+        {
+            Finish(s71, a + ld * 7, b + ld * 1, p, k, c + ldc * 7 + 1, bias, 1, accumulate);
+        }
+
+        if (TR.Value > 7 && TC.Value > 2)
+        {
+            Finish(s72, a + ld * 7, b + ld * 2, p, k, c + ldc * 7 + 2, bias, 2, accumulate);
         }
     }
 

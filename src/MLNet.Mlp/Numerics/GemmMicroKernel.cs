@@ -118,6 +118,17 @@ internal static unsafe class GemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void K512<TR>(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC) where TR : struct, IRowCount
     {
+        // Start pulling the C tile in now: for large outputs it lives in L3 or DRAM, and its epilogue
+        // load/store would otherwise stall after the k loop.
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            for (int i = 0; i < TR.Value; i++)
+            {
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(c + i * ldc);
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(c + i * ldc + 31);
+            }
+        }
+
         Vector512<float> c0_0 = default; Vector512<float> c0_1 = default;
         Vector512<float> c1_0 = default; Vector512<float> c1_1 = default;
         Vector512<float> c2_0 = default; Vector512<float> c2_1 = default;

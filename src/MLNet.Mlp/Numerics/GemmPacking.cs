@@ -17,20 +17,17 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackA(float* a, bool transposeA, int m, int k, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (transposeA)
+        {
+            PackATransposed(a, m, i0, mc, p0, kc, mr, dst);
+            return;
+        }
+
         for (int s = 0; s < mc; s += mr)
         {
             int rows = Math.Min(mr, mc - s);
             float* strip = dst + (nint)s * kc;
-            if (transposeA)
-            {
-                // A is [k×m]: each k step of the strip is a contiguous run of `rows` floats.
-                float* src = a + (nint)p0 * m + i0 + s;
-                for (int p = 0; p < kc; p++)
-                {
-                    Unsafe.CopyBlockUnaligned(strip + (nint)p * mr, src + (nint)p * m, (uint)(rows * sizeof(float)));
-                }
-            }
-            else if (rows == mr && mr == GemmMicroKernel.Mr512 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            if (rows == mr && mr == GemmMicroKernel.Mr512 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
                 PackARows512(a + (nint)(i0 + s) * k + p0, k, kc, strip);
             }
@@ -45,6 +42,34 @@ internal static unsafe class GemmPacking
                         d[(nint)p * mr] = src[p];
                     }
                 }
+            }
+        }
+    }
+
+    // A is [k×m], so each depth step of op(A) is a contiguous row slice. Walk the source row by row
+    // (strided walks down a column alias onto few cache sets when m is a power of two) and deal each
+    // slice out to the strips.
+    private static void PackATransposed(float* a, int m, int i0, int mc, int p0, int kc, int mr, float* dst)
+    {
+        int full = mc / mr * mr;
+        bool wide = mr == GemmMicroKernel.Mr512;
+        for (int p = 0; p < kc; p++)
+        {
+            float* src = a + (nint)(p0 + p) * m + i0;
+            float* d = dst + (nint)p * mr;
+            int s = 0;
+            if (wide)
+            {
+                for (; s < full; s += mr)
+                {
+                    Vector256.Load(src + s).Store(d + (nint)s * kc);
+                    Vector128.Load(src + s + 8).Store(d + (nint)s * kc + 8);
+                }
+            }
+
+            for (; s < mc; s += mr)
+            {
+                Unsafe.CopyBlockUnaligned(d + (nint)s * kc, src + s, (uint)(Math.Min(mr, mc - s) * sizeof(float)));
             }
         }
     }
