@@ -123,8 +123,8 @@ internal static unsafe class GemmDriver
 
     private static void RunParallel(in GemmJob job, int threads, bool splitN, int unit, int units)
     {
-        // More chunks than threads lets the caller absorb a helper that starts late on a busy host,
-        // at the price of re-packing the shared operand once per chunk.
+        // More chunks than threads lets the caller absorb a helper that starts late on a busy host;
+        // chunks are cheap because each thread packs the shared operand only once per job (see RunPart).
         long macs = (long)job.M * job.N * job.K;
         int perThread = macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
         int chunks = Math.Min(units, threads * perThread);
@@ -241,6 +241,7 @@ internal static unsafe class GemmDriver
                     {
                         GemmPacking.PackA(job.A, job.TransposeA, job.M, k, ic, mc, pc, kc, mr, packA);
                     }
+
                     int jr = 0;
                     if (directB && mc == 1 && kind == GemmKernelKind.Vector512)
                     {
