@@ -18,6 +18,7 @@ internal static unsafe class GemmDotKernel
     public const int TileCols = 3;
 
     /// <summary>C[rows×cols] block: a is [rows×k] with row stride k, b is [cols×k] with row stride k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* a, float* b, int k, float* c, nint ldc, int rows, int cols, float* bias, bool accumulate)
     {
         int i0 = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MLNet.Mlp.Numerics;
@@ -145,6 +146,9 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>
+    // The driver, packers and kernels skip tiering: their loops are long, so tier-0 code would
+    // make the first few hundred calls (a whole early training phase) several times slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPart(in GemmJob job, GemmPart part)
     {
         int rows = part.M1 - part.M0;
@@ -320,6 +324,7 @@ internal static unsafe class GemmDriver
     }
 
     // Same operation order as the kernels' epilogue, so edge tiles round exactly like full tiles.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(float* tile, int ldt, int rows, int cols, float* c, nint ldc, float* bias, bool loadC)
     {
         for (int i = 0; i < rows; i++)

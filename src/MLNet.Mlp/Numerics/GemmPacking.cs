@@ -15,6 +15,7 @@ internal static unsafe class GemmPacking
     /// Packs rows [i0, i0+mc) and depth [p0, p0+kc) of op(A) into MR strips of stride <paramref name="mr"/>·kc.
     /// Rows past mc in the last strip are left unset: kernels specialised for the strip height never read them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* a, bool transposeA, int m, int k, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         if (transposeA)
@@ -49,6 +50,7 @@ internal static unsafe class GemmPacking
     // A is [k×m], so each depth step of op(A) is a contiguous row slice. Walk the source row by row
     // (strided walks down a column alias onto few cache sets when m is a power of two) and deal each
     // slice out to the strips.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackATransposed(float* a, int m, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         int full = mc / mr * mr;
@@ -77,6 +79,7 @@ internal static unsafe class GemmPacking
     // Interleaves 12 row-major rows 16 depths at a time with an in-register transpose. Each 16-lane
     // store spills 4 lanes into the next depth step, which the following store overwrites; the packed
     // buffers keep 16 floats of slack for the final spill.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackARows512(float* src, int lda, int kc, float* dst)
     {
         const int Mr = GemmMicroKernel.Mr512;
@@ -141,6 +144,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Packs one NR panel holding <paramref name="cols"/> valid columns starting at column <paramref name="j"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackBPanel(float* b, bool transposeB, int n, int k, int p0, int kc, int j, int cols, int nr, float* dst)
     {
         if (!transposeB)
@@ -197,6 +201,7 @@ internal static unsafe class GemmPacking
     }
 
     // dst[p*ldd + r] = src[r*lds + p] for r < 16, p < kc, via in-register 16×16 transposes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose16Rows(float* src, int lds, int kc, float* dst, int ldd)
     {
         int p = 0;
