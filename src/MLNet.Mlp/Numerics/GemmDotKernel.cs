@@ -39,14 +39,19 @@ internal static unsafe class GemmDotKernel
             i0 = 1;
         }
 
-        for (int i = i0; i < rows; i += TileRows)
+        // Each strip of rows streams all of B once, so use as few strips as possible and balance their
+        // heights (20 rows: 7+7+6 rather than 8+8+4, whose thin last pass would be bound by B traffic).
+        int strips = (rows - i0 + TileRows - 1) / TileRows;
+        for (int i = i0; i < rows; strips--)
         {
-            int h = Math.Min(TileRows, rows - i);
+            int h = (rows - i + strips - 1) / strips;
             for (int j = 0; j < cols; j += TileCols)
             {
                 int w = Math.Min(TileCols, cols - j);
                 Tile(h, w, a + (nint)i * k, b + (nint)j * k, k, c + i * ldc + j, ldc, bias == null ? null : bias + j, accumulate);
             }
+
+            i += h;
         }
     }
 
@@ -304,10 +309,22 @@ internal static unsafe class GemmDotKernel
         Finish(s7, a, b + ld * 7, p, k, c + 7, bias, 7, accumulate);
     }
 
+    // Halving tree (512→256→128→64→32): ~8 instructions where Vector512.Sum emits ~25, and a tile
+    // does up to 24 of these. Fixed order, so the result is deterministic.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalSum(Vector512<float> v)
+    {
+        Vector256<float> h = v.GetLower() + v.GetUpper();
+        Vector128<float> q = h.GetLower() + h.GetUpper();
+        q += Vector128.Shuffle(q, Vector128.Create(2, 3, 0, 1));
+        q += Vector128.Shuffle(q, Vector128.Create(1, 0, 3, 2));
+        return q.ToScalar();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish(Vector512<float> lanes, float* a, float* b, int p, int k, float* c, float* bias, int j, bool accumulate)
     {
-        float s = Vector512.Sum(lanes);
+        float s = HorizontalSum(lanes);
         for (; p < k; p++)
         {
             s = MathF.FusedMultiplyAdd(a[p], b[p], s);
