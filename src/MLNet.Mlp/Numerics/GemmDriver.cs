@@ -134,7 +134,7 @@ internal static unsafe class GemmDriver
         shared.SplitN = splitN;
         GemmTask task = GemmTask.Rent(in shared, splitN, unit, units, chunks);
         GemmWorkerPool.Offer(task, threads - 1);
-        task.Participate();
+        task.Participate(null);
         try
         {
             task.WaitForChunks();

@@ -45,14 +45,20 @@ internal sealed class GemmTask
     /// <summary>Registers a helper before it is handed the task.</summary>
     public void AddParticipant() => Interlocked.Increment(ref _participants);
 
-    /// <summary>Claims and computes chunks until none are left.</summary>
-    public void Participate()
+    /// <summary>
+    /// Claims and computes chunks until none are left. A helper passes its release callback, which runs
+    /// as soon as the helper knows it will take no more chunks and before its last chunk is reported done:
+    /// otherwise the caller, woken by that report, could issue its next call while the helper still
+    /// looks busy, and would then compute that call alone.
+    /// </summary>
+    public void Participate(GemmWorkerPool.IHelper? helper)
     {
+        int index = Interlocked.Increment(ref _next) - 1;
         while (true)
         {
-            int index = Interlocked.Increment(ref _next) - 1;
             if (index >= _chunks)
             {
+                helper?.Release();
                 return;
             }
 
@@ -65,6 +71,13 @@ internal sealed class GemmTask
                 Interlocked.CompareExchange(ref _error, e, null);
             }
 
+            int next = Interlocked.Increment(ref _next) - 1;
+            bool last = next >= _chunks;
+            if (last)
+            {
+                helper?.Release();
+            }
+
             if (Interlocked.Increment(ref _done) == _chunks)
             {
                 lock (_gate)
@@ -72,6 +85,13 @@ internal sealed class GemmTask
                     Monitor.PulseAll(_gate);
                 }
             }
+
+            if (last)
+            {
+                return;
+            }
+
+            index = next;
         }
     }
 

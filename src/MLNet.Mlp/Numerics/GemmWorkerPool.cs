@@ -62,8 +62,15 @@ internal static class GemmWorkerPool
         return true;
     }
 
-    /// <summary>One helper thread with a single task slot; it frees itself once it has left the task.</summary>
-    private sealed class GemmWorker
+    /// <summary>A helper taking part in a task.</summary>
+    internal interface IHelper
+    {
+        /// <summary>Makes the helper claimable again; it will not touch the task's operands after this.</summary>
+        void Release();
+    }
+
+    /// <summary>One helper thread with a single task slot; it frees itself once it will take no more chunks.</summary>
+    private sealed class GemmWorker : IHelper
     {
         private readonly object _gate = new();
         private int _claimed;
@@ -81,6 +88,8 @@ internal static class GemmWorkerPool
         }
 
         public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+        public void Release() => Volatile.Write(ref _claimed, 0);
 
         public void Post(GemmTask task)
         {
@@ -111,9 +120,8 @@ internal static class GemmWorkerPool
                 seen++;
                 GemmTask task = _task!;
                 _task = null;
-                task.Participate();
+                task.Participate(this);
                 task.Leave();
-                Volatile.Write(ref _claimed, 0);
             }
         }
     }
