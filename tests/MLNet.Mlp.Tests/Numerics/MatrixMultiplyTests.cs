@@ -212,22 +212,25 @@ public class MatrixMultiplyTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
-    public void ConcurrentCallersGetCorrectResults()
+    [Theory]
+    [InlineData(40, 150, 300, false, true)]  // packed B, column split
+    [InlineData(20, 150, 1001, false, true)] // few-row dot path
+    [InlineData(300, 40, 520, false, false)] // B read in place, row split
+    [InlineData(200, 96, 130, true, false)]  // transposed A
+    public void ConcurrentCallersGetCorrectResults(int m, int n, int k, bool transposeA, bool transposeB)
     {
-        const int m = 40, n = 150, k = 300;
         var rng = new Random(11);
-        float[] a = RandomArray(rng, m * k), b = RandomArray(rng, n * k);
+        float[] a = RandomArray(rng, m * k), b = RandomArray(rng, n * k), bias = RandomArray(rng, n);
         float[] expected = new float[m * n];
-        MatrixMultiply.Multiply(a, false, b, true, expected, m, n, k);
+        MatrixMultiply.Multiply(a, transposeA, b, transposeB, expected, m, n, k, bias);
 
         var failures = 0;
-        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, caller =>
         {
             float[] c = new float[m * n];
-            for (int r = 0; r < 20; r++)
+            for (int r = 0; r < 10; r++)
             {
-                MatrixMultiply.Multiply(a, false, b, true, c, m, n, k, default, false, 2);
+                MatrixMultiply.Multiply(a, transposeA, b, transposeB, c, m, n, k, bias, false, 1 + (caller + r) % 2);
                 if (!c.AsSpan().SequenceEqual(expected))
                 {
                     Interlocked.Increment(ref failures);
