@@ -3,50 +3,6 @@ using System.Runtime.Intrinsics;
 
 namespace MLNet.Mlp.Numerics;
 
-/// <summary>Which micro-kernel family the driver uses.</summary>
-internal enum GemmKernelKind
-{
-    /// <summary>Portable scalar kernel.</summary>
-    Scalar,
-
-    /// <summary>256-bit FMA kernel.</summary>
-    Vector256,
-
-    /// <summary>512-bit FMA kernel.</summary>
-    Vector512,
-}
-
-/// <summary>One multiply, with pinned operands. Shared read-only by the threads that split it.</summary>
-internal unsafe struct GemmJob
-{
-    public float* A;
-    public float* B;
-    public float* C;
-    public float* Bias;
-    public int M;
-    public int N;
-    public int K;
-    public bool TransposeA;
-    public bool TransposeB;
-    public bool Accumulate;
-    public GemmKernelKind Kind;
-
-    /// <summary>Non-zero for a job split into chunks: identifies it so a thread can keep its packed shared operand between chunks.</summary>
-    public long Id;
-
-    /// <summary>Use the unpacked dot-product kernel (A·Bᵀ with few rows); chosen from the shape alone.</summary>
-    public bool Dot;
-
-    /// <summary>Read a non-transposed B in place (strided rows) instead of packing it.</summary>
-    public bool DirectB;
-
-    /// <summary>Chunks cut the columns (so every chunk needs all of A) rather than the rows (all of B).</summary>
-    public bool SplitN;
-}
-
-/// <summary>A disjoint output block [M0,M1)×[N0,N1) of a job.</summary>
-internal readonly record struct GemmPart(int M0, int M1, int N0, int N1);
-
 /// <summary>
 /// BLIS-style blocked loops around the micro-kernel. The depth blocking depends only on k, and every
 /// output element is one FMA chain per depth block added to C in block order, so any split of the

@@ -1,45 +1,13 @@
-// Micro-kernels are written out by hand-unrolled rows so every accumulator lives in a register;
-// the row count is a generic struct parameter so the JIT emits one specialised body per edge height.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MLNet.Mlp.Numerics;
 
-/// <summary>Compile-time row count for the generic micro-kernels.</summary>
-internal interface IRowCount
-{
-    /// <summary>Number of output rows the kernel instance computes.</summary>
-    static abstract int Value { get; }
-}
-
-/// <summary>1 row(s).</summary>
-internal struct Rows1 : IRowCount { public static int Value => 1; }
-/// <summary>2 row(s).</summary>
-internal struct Rows2 : IRowCount { public static int Value => 2; }
-/// <summary>3 row(s).</summary>
-internal struct Rows3 : IRowCount { public static int Value => 3; }
-/// <summary>4 row(s).</summary>
-internal struct Rows4 : IRowCount { public static int Value => 4; }
-/// <summary>5 row(s).</summary>
-internal struct Rows5 : IRowCount { public static int Value => 5; }
-/// <summary>6 row(s).</summary>
-internal struct Rows6 : IRowCount { public static int Value => 6; }
-/// <summary>7 row(s).</summary>
-internal struct Rows7 : IRowCount { public static int Value => 7; }
-/// <summary>8 row(s).</summary>
-internal struct Rows8 : IRowCount { public static int Value => 8; }
-/// <summary>9 row(s).</summary>
-internal struct Rows9 : IRowCount { public static int Value => 9; }
-/// <summary>10 row(s).</summary>
-internal struct Rows10 : IRowCount { public static int Value => 10; }
-/// <summary>11 row(s).</summary>
-internal struct Rows11 : IRowCount { public static int Value => 11; }
-/// <summary>12 row(s).</summary>
-internal struct Rows12 : IRowCount { public static int Value => 12; }
-
 /// <summary>
 /// MR×NR register tiles: C_tile = Σ_k a_packed[k]·b[k] with one FMA chain per output element in k order,
 /// so an element's rounding never depends on which tile, thread or edge path produced it.
+/// Rows are unrolled by hand so every accumulator stays in a register; the row count is a generic
+/// struct parameter so the JIT emits one specialised body per edge height.
 /// </summary>
 internal static unsafe class GemmMicroKernel
 {
