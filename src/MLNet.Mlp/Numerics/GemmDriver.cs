@@ -19,6 +19,9 @@ internal static unsafe class GemmDriver
     /// <summary>Columns of B packed at once.</summary>
     public const int NcMax = 2048;
 
+    /// <summary>Largest shared operand (in floats, 16 MB) a thread keeps packed across the chunks of a job.</summary>
+    public const long WholeOperandMaxFloats = 1L << 22;
+
     /// <summary>Below this many multiply-adds a second thread costs more in hand-off than it saves.</summary>
     public const long ParallelMinMacs = 1L << 19;
 
@@ -137,10 +140,10 @@ internal static unsafe class GemmDriver
 
         // In a chunked job every chunk spans the whole shared operand, so each thread packs it once
         // (all blocks, laid out block after block) and reuses it for the further chunks it claims.
-        bool wholeA = job.Id != 0 && job.SplitN;
-        bool wholeB = job.Id != 0 && !job.SplitN && !job.DirectB;
         int mPad = (job.M + mr - 1) / mr * mr;
         int nPad = (n + nr - 1) / nr * nr;
+        bool wholeA = job.Id != 0 && job.SplitN && (long)mPad * k <= WholeOperandMaxFloats;
+        bool wholeB = job.Id != 0 && !job.SplitN && !job.DirectB && (long)nPad * k <= WholeOperandMaxFloats;
         float* wholeABase = null, wholeBBase = null;
         bool aReady = false, bReady = false;
         if (wholeA)
