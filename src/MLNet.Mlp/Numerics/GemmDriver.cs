@@ -135,7 +135,8 @@ internal static unsafe class GemmDriver
         int ncMax = Math.Min(NcMax, (cols + nr - 1) / nr * nr);
         GemmBuffers buffers = GemmBuffers.Current;
         float* packA = buffers.GetA(mcMax * kcBlock);
-        float* packB = buffers.GetB(ncMax * kcBlock);
+        // Reading B in place needs room for just the ragged last panel.
+        float* packB = buffers.GetB((job.DirectB ? nr : ncMax) * kcBlock);
         float* tile = buffers.Tile;
 
         // In a chunked job every chunk spans the whole shared operand, so each thread packs it once
@@ -173,7 +174,7 @@ internal static unsafe class GemmDriver
                     // Only the ragged last panel needs a zero-padded copy; full panels are read in place.
                     if (fullCols < nc)
                     {
-                        GemmPacking.PackBPanel(job.B, false, n, k, pc, kc, jc + fullCols, nc - fullCols, nr, packB + (nint)fullCols * kc);
+                        GemmPacking.PackBPanel(job.B, false, n, k, pc, kc, jc + fullCols, nc - fullCols, nr, packB);
                     }
                 }
                 else if (wholeB)
@@ -229,7 +230,7 @@ internal static unsafe class GemmDriver
                         }
                         else
                         {
-                            bp = packB + (nint)jr * kc;
+                            bp = directB ? packB : packB + (nint)jr * kc;
                             ldb = nr;
                         }
 
