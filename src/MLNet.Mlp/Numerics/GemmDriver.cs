@@ -85,8 +85,9 @@ internal static unsafe class GemmDriver
     {
         // More chunks than threads lets the caller absorb a helper that starts late on a busy host;
         // chunks are cheap because each thread packs the shared operand only once per job (see RunPart).
+        // Row chunks that read B in place each stream all of B from L3, so those stay one per thread.
         long macs = (long)job.M * job.N * job.K;
-        int perThread = macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
+        int perThread = !splitN && job.DirectB ? 1 : macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
         int chunks = Math.Min(units, threads * perThread);
         GemmJob shared = job;
         shared.Id = Interlocked.Increment(ref s_nextJobId);
