@@ -19,8 +19,11 @@ internal static unsafe class GemmDriver
     /// <summary>Columns of B packed at once.</summary>
     public const int NcMax = 2048;
 
-    /// <summary>Largest shared operand (in floats, 16 MB) a thread keeps packed across the chunks of a job.</summary>
-    public const long WholeOperandMaxFloats = 1L << 22;
+    /// <summary>
+    /// Largest shared operand (in floats, 16 MB) a thread keeps packed across the chunks of a job.
+    /// Settable so tests can exercise the block-by-block fallback on small shapes.
+    /// </summary>
+    internal static long WholeOperandMaxFloats = 1L << 22;
 
     /// <summary>Below this many multiply-adds a second thread costs more in hand-off than it saves.</summary>
     public const long ParallelMinMacs = 1L << 19;

@@ -86,19 +86,32 @@ public class MatrixMultiplyTests
     [InlineData(true, true)]
     public void LargeSplitIsBitIdenticalAcrossThreadCounts(bool transposeA, bool transposeB)
     {
-        // Big enough that the n-split, the m-split and the few-row dot path all take the two-thread path;
-        // the deep case exceeds the per-thread whole-operand cache, so its chunks pack block by block.
-        foreach ((int m, int n, int k) in new[] { (64, 784, 128), (300, 40, 520), (20, 150, 1001), (1, 1000, 700), (40, 64, 88_000) })
+        // Big enough that the n-split, the m-split and the few-row dot path all take the two-thread path.
+        foreach ((int m, int n, int k) in new[] { (64, 784, 128), (300, 40, 520), (20, 150, 1001), (1, 1000, 700) })
         {
             var rng = new Random(m + n + k);
             float[] a = RandomArray(rng, m * k);
             float[] b = RandomArray(rng, k * n);
             float[] bias = RandomArray(rng, n);
             float[] one = new float[m * n];
-            float[] two = new float[m * n];
             MatrixMultiply.Multiply(a, transposeA, b, transposeB, one, m, n, k, bias, false, 1);
-            MatrixMultiply.Multiply(a, transposeA, b, transposeB, two, m, n, k, bias, false, 2);
-            Assert.Equal(one, two);
+
+            // Also with the per-thread whole-operand cache disabled, so chunks pack block by block.
+            foreach (long cap in new[] { GemmDriver.WholeOperandMaxFloats, 0L })
+            {
+                long saved = GemmDriver.WholeOperandMaxFloats;
+                GemmDriver.WholeOperandMaxFloats = cap;
+                try
+                {
+                    float[] two = new float[m * n];
+                    MatrixMultiply.Multiply(a, transposeA, b, transposeB, two, m, n, k, bias, false, 2);
+                    Assert.Equal(one, two);
+                }
+                finally
+                {
+                    GemmDriver.WholeOperandMaxFloats = saved;
+                }
+            }
         }
     }
 
