@@ -45,6 +45,23 @@ internal static class GemmWorkerPool
         return count;
     }
 
+    /// <summary>Spins while <paramref name="counter"/> equals <paramref name="value"/> (wraparound-safe) or until the spin budget runs out.</summary>
+    internal static bool SpinWhileEqual(ref int counter, int value)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref counter) == value)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(16);
+        }
+
+        return true;
+    }
+
     /// <summary>Spins until <paramref name="counter"/> reaches <paramref name="target"/> or the spin budget runs out.</summary>
     internal static bool SpinUntil(ref int counter, int target)
     {
@@ -106,7 +123,8 @@ internal static class GemmWorkerPool
             int seen = 0;
             while (true)
             {
-                if (!SpinUntil(ref _posted, seen + 1))
+                // Compared for inequality, so the post counter may wrap around in long runs.
+                if (!SpinWhileEqual(ref _posted, seen))
                 {
                     lock (_gate)
                     {
@@ -117,7 +135,7 @@ internal static class GemmWorkerPool
                     }
                 }
 
-                seen++;
+                seen = Volatile.Read(ref _posted);
                 GemmTask task = _task!;
                 _task = null;
                 task.Participate(this);
