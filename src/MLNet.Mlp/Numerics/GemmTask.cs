@@ -1,0 +1,139 @@
+namespace MLNet.Mlp.Numerics;
+
+/// <summary>
+/// One multiply shared by several threads: the output is cut into fixed chunks (tile-aligned, chosen
+/// from the shape alone) that threads claim from a counter. A helper that wakes late finds nothing
+/// left and never touches the caller's memory, so the caller never waits for a thread that is not running.
+/// Instances are pooled and reused only after every participant has left.
+/// </summary>
+internal sealed class GemmTask
+{
+    private static readonly Stack<GemmTask> s_pool = new();
+    private readonly object _gate = new();
+    private GemmJob _job;
+    private bool _splitN;
+    private int _unit;
+    private int _units;
+    private int _chunks;
+    private int _next;
+    private int _done;
+    private int _participants;
+    private Exception? _error;
+
+    /// <summary>Takes a task from the pool (allocating only when every pooled task is still held by a late helper).</summary>
+    public static GemmTask Rent(in GemmJob job, bool splitN, int unit, int units, int chunks)
+    {
+        GemmTask? task = null;
+        lock (s_pool)
+        {
+            s_pool.TryPop(out task);
+        }
+
+        task ??= new GemmTask();
+        task._job = job;
+        task._splitN = splitN;
+        task._unit = unit;
+        task._units = units;
+        task._chunks = chunks;
+        task._error = null;
+        task._done = 0;
+        task._participants = 1;
+        Volatile.Write(ref task._next, 0);
+        return task;
+    }
+
+    /// <summary>Registers a helper before it is handed the task.</summary>
+    public void AddParticipant() => Interlocked.Increment(ref _participants);
+
+    /// <summary>
+    /// Claims and computes chunks until none are left. A helper passes its release callback, which runs
+    /// as soon as the helper knows it will take no more chunks and before its last chunk is reported done:
+    /// otherwise the caller, woken by that report, could issue its next call while the helper still
+    /// looks busy, and would then compute that call alone.
+    /// </summary>
+    public void Participate(GemmWorkerPool.IHelper? helper)
+    {
+        int index = Interlocked.Increment(ref _next) - 1;
+        while (true)
+        {
+            if (index >= _chunks)
+            {
+                helper?.Release();
+                return;
+            }
+
+            try
+            {
+                GemmDriver.RunPart(in _job, PartOf(index));
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, e, null);
+            }
+
+            int next = Interlocked.Increment(ref _next) - 1;
+            bool last = next >= _chunks;
+            if (last)
+            {
+                helper?.Release();
+            }
+
+            if (Interlocked.Increment(ref _done) == _chunks)
+            {
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+
+            if (last)
+            {
+                return;
+            }
+
+            index = next;
+        }
+    }
+
+    /// <summary>Waits until every claimed chunk is finished, then rethrows the first failure.</summary>
+    public void WaitForChunks()
+    {
+        if (!GemmWorkerPool.SpinUntil(ref _done, _chunks))
+        {
+            lock (_gate)
+            {
+                while (Volatile.Read(ref _done) < _chunks)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        if (_error is { } error)
+        {
+            throw new AggregateException("Matrix multiply failed on a helper thread.", error);
+        }
+    }
+
+    /// <summary>Drops one participant; the last one returns the task to the pool.</summary>
+    public void Leave()
+    {
+        if (Interlocked.Decrement(ref _participants) == 0)
+        {
+            _job = default;
+            lock (s_pool)
+            {
+                s_pool.Push(this);
+            }
+        }
+    }
+
+    // Boundaries fall on tile multiples; they only decide who computes an element, never how.
+    private GemmPart PartOf(int index)
+    {
+        int extent = _splitN ? _job.N : _job.M;
+        int lo = Math.Min(extent, (int)((long)_units * index / _chunks) * _unit);
+        int hi = Math.Min(extent, (int)((long)_units * (index + 1) / _chunks) * _unit);
+        return _splitN ? new GemmPart(0, _job.M, lo, hi) : new GemmPart(lo, hi, 0, _job.N);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+
+namespace MLNet.Mlp.Numerics;
+
+/// <summary>
+/// Persistent helper threads for splitting one multiply across cores. A helper spins only briefly
+/// after each job (back-to-back calls in a training step hand over without a kernel wake-up) and
+/// then blocks, because the shared host penalises threads that spin.
+/// </summary>
+internal static class GemmWorkerPool
+{
+    /// <summary>How long a thread spins on a flag before blocking.</summary>
+    internal static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency / 20_000); // 50 µs
+
+    private static readonly GemmWorker?[] s_workers = new GemmWorker?[Math.Max(0, Environment.ProcessorCount - 1)];
+    private static readonly object s_createLock = new();
+
+    /// <summary>
+    /// Offers <paramref name="task"/> to up to <paramref name="wanted"/> idle helpers and returns how many took it.
+    /// Busy helpers (serving another caller, or still waking from an earlier call) are skipped: the caller
+    /// then simply computes more chunks itself.
+    /// </summary>
+    public static int Offer(GemmTask task, int wanted)
+    {
+        int count = 0;
+        for (int i = 0; i < s_workers.Length && count < wanted; i++)
+        {
+            GemmWorker? w = s_workers[i];
+            if (w is null)
+            {
+                lock (s_createLock)
+                {
+                    w = s_workers[i] ??= new GemmWorker(i);
+                }
+            }
+
+            if (w.TryClaim())
+            {
+                task.AddParticipant();
+                w.Post(task);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Spins while <paramref name="counter"/> equals <paramref name="value"/> (wraparound-safe) or until the spin budget runs out.</summary>
+    internal static bool SpinWhileEqual(ref int counter, int value)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref counter) == value)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(16);
+        }
+
+        return true;
+    }
+
+    /// <summary>Spins until <paramref name="counter"/> reaches <paramref name="target"/> or the spin budget runs out.</summary>
+    internal static bool SpinUntil(ref int counter, int target)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref counter) < target)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(16);
+        }
+
+        return true;
+    }
+
+    /// <summary>A helper taking part in a task.</summary>
+    internal interface IHelper
+    {
+        /// <summary>Makes the helper claimable again; it will not touch the task's operands after this.</summary>
+        void Release();
+    }
+
+    /// <summary>One helper thread with a single task slot; it frees itself once it will take no more chunks.</summary>
+    private sealed class GemmWorker : IHelper
+    {
+        private readonly object _gate = new();
+        private int _claimed;
+        private int _posted;
+        private GemmTask? _task;
+
+        public GemmWorker(int index)
+        {
+            var thread = new Thread(Loop)
+            {
+                IsBackground = true,
+                Name = "MLNet.Mlp GEMM helper " + index,
+            };
+            thread.Start();
+        }
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+        public void Release() => Volatile.Write(ref _claimed, 0);
+
+        public void Post(GemmTask task)
+        {
+            _task = task;
+            lock (_gate)
+            {
+                Volatile.Write(ref _posted, _posted + 1);
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        private void Loop()
+        {
+            int seen = 0;
+            while (true)
+            {
+                // Compared for inequality, so the post counter may wrap around in long runs.
+                if (!SpinWhileEqual(ref _posted, seen))
+                {
+                    lock (_gate)
+                    {
+                        while (Volatile.Read(ref _posted) == seen)
+                        {
+                            Monitor.Wait(_gate);
+                        }
+                    }
+                }
+
+                seen = Volatile.Read(ref _posted);
+                GemmTask task = _task!;
+                _task = null;
+                task.Participate(this);
+                task.Leave();
+            }
+        }
+    }
+}
