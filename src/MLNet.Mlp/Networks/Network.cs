@@ -18,7 +18,8 @@ namespace MLNet.Mlp.Networks;
 /// </remarks>
 public sealed class Network
 {
-    private const int PredictionChunk = 256;
+    /// <summary>Rows per inference pass: Predict, validation and EvaluateLoss all cut their data the same way.</summary>
+    internal const int InferenceChunk = 256;
     private readonly Layer[] _layers;
     private readonly ConcurrentBag<NetworkWorkspace> _inferenceWorkspaces = new();
 
@@ -161,13 +162,13 @@ public sealed class Network
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if (inputs.Length < rows * InputSize) throw new ArgumentException($"Expected {rows}×{InputSize} inputs but got {inputs.Length}.", nameof(inputs));
         if (outputs.Length < rows * OutputSize) throw new ArgumentException($"Expected room for {rows}×{OutputSize} outputs but got {outputs.Length}.", nameof(outputs));
-        if (!_inferenceWorkspaces.TryTake(out var ws)) ws = new NetworkWorkspace(this, PredictionChunk);
+        if (!_inferenceWorkspaces.TryTake(out var ws)) ws = new NetworkWorkspace(this, InferenceChunk);
         try
         {
             var context = ForwardContext.Inference(maxThreads);
-            for (int start = 0; start < rows; start += PredictionChunk)
+            for (int start = 0; start < rows; start += InferenceChunk)
             {
-                int n = Math.Min(PredictionChunk, rows - start);
+                int n = Math.Min(InferenceChunk, rows - start);
                 Forward(ws, inputs.Slice(start * InputSize, n * InputSize), n, context);
                 var result = preActivation ? ws.Caches[^1].AsSpan(0, n * OutputSize) : ws.Output(n);
                 result.CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));

@@ -8,7 +8,9 @@ namespace MLNet.Mlp.Numerics;
 /// </summary>
 internal sealed class GemmTask
 {
-    private static readonly Stack<GemmTask> s_pool = new();
+    // Pre-filled: a task stays out of the pool while a late helper still holds it, and each concurrent caller needs
+    // one; with a few spares per core the steady state never allocates, even on a loaded host.
+    private static readonly Stack<GemmTask> s_pool = new(Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new GemmTask()));
     private readonly object _gate = new();
     private GemmJob _job;
     private bool _splitN;

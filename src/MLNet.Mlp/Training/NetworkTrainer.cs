@@ -68,6 +68,9 @@ public static class NetworkTrainer
         var orderedTargets = options.Metric != null ? new float[train.Rows * tw] : null;
         var orderedWeights = options.Metric != null && train.Weights != null ? new float[train.Rows] : null;
         var validationOutputs = validation != null ? new float[validation.Rows * outputs] : null;
+        // Validation runs in the same chunks as EvaluateLoss and Predict, whatever the batch size, so the losses it
+        // reports are exactly what those give (the matrix kernel's rounding depends on the chunk's row count).
+        var validationWs = validation != null ? new NetworkWorkspace(network, Math.Min(validation.Rows, Network.InferenceChunk)) : null;
         var lastGoodParameters = (float[])network.ParameterArray.Clone();
         var lastGoodState = (float[])network.StateArray.Clone();
         int lastGoodEpoch = state.EpochsCompleted;
@@ -147,7 +150,7 @@ public static class NetworkTrainer
             double? validationLoss = null, validationMetric = null;
             if (validation != null)
             {
-                validationLoss = Evaluate(network, ws, validation, options.Loss, validationOutputs!, threads);
+                validationLoss = Evaluate(network, validationWs!, validation, options.Loss, validationOutputs!, threads);
                 validationMetric = options.Metric?.Compute(validationOutputs, validation.Targets, validation.Weights, outputs);
             }
             var record = new EpochRecord(state.EpochsCompleted, trainLoss, trainMetric, validationLoss, validationMetric, learningRate, clock.Elapsed.TotalSeconds, steps);
@@ -207,7 +210,7 @@ public static class NetworkTrainer
     public static double EvaluateLoss(Network network, TrainingData data, Losses.ILoss loss, int maxThreads = 1)
     {
         CheckShapes(network, data, nameof(data));
-        var ws = new NetworkWorkspace(network, Math.Min(data.Rows, 256));
+        var ws = new NetworkWorkspace(network, Math.Min(data.Rows, Network.InferenceChunk));
         return Evaluate(network, ws, data, loss, new float[data.Rows * network.OutputSize], maxThreads);
     }
 

@@ -2,6 +2,7 @@ using MLNet.Mlp.Numerics;
 
 namespace MLNet.Mlp.Tests.Numerics;
 
+[Collection(SequentialCollection.Name)]
 public class MatrixMultiplyTests
 {
     private static readonly (int M, int N, int K)[] Shapes =

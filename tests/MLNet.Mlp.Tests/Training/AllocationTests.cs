@@ -6,6 +6,7 @@ using static MLNet.Mlp.Tests.Training.TrainingFixtures;
 
 namespace MLNet.Mlp.Tests.Training;
 
+[Collection(SequentialCollection.Name)]
 public class AllocationTests
 {
     /// <summary>A gradient transform that does nothing: makes the trainer walk its transform list every step.</summary>
