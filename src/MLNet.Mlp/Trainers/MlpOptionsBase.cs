@@ -81,6 +81,10 @@ public abstract class MlpOptionsBase
     /// <summary>What the schedule's time counts: epochs (default) or optimizer steps.</summary>
     public ScheduleUnit ScheduleUnit { get; set; } = ScheduleUnit.Epoch;
 
+    /// <summary>What a metric-driven schedule (<c>ReduceOnPlateauSchedule</c>) watches: the validation (else training) loss
+    /// (default) or the accuracy / R² metric — pair <see cref="MonitoredQuantity.Metric"/> with the schedule's Max mode.</summary>
+    public MonitoredQuantity ScheduleMonitor { get; set; } = MonitoredQuantity.Loss;
+
     /// <summary>Examples per optimizer step: 1 is stochastic, the row count is full-batch gradient descent. Default 32.</summary>
     public int BatchSize
     {

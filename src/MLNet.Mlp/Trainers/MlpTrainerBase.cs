@@ -262,6 +262,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
             LearningRate = o.LearningRate,
             Schedule = o.Schedule,
             ScheduleUnit = o.ScheduleUnit,
+            ScheduleMonitor = o.ScheduleMonitor,
             GradientTransforms = transforms,
             Epochs = o.NumberOfEpochs,
             BatchSize = o.BatchSize,
