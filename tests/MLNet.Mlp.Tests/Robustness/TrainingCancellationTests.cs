@@ -13,13 +13,16 @@ namespace MLNet.Mlp.Tests.Robustness;
 /// </summary>
 public class TrainingCancellationTests
 {
-    /// <summary>Adam that counts its steps and signals when a given step is reached.</summary>
+    /// <summary>Adam that counts its steps and, at a given step, signals and waits until released, so that the
+    /// cancellation lands at a known step however late the cancelling thread is scheduled.</summary>
     private sealed class CountingAdam(int signalAt) : IOptimizer
     {
         private readonly AdamOptimizer _adam = new();
         private int _steps;
 
         public ManualResetEventSlim Reached { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
 
         public int Steps => Volatile.Read(ref _steps);
 
@@ -30,7 +33,11 @@ public class TrainingCancellationTests
         public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
         {
             _adam.Update(parameters, gradients, state, step);
-            if (Interlocked.Increment(ref _steps) == signalAt) Reached.Set();
+            if (Interlocked.Increment(ref _steps) == signalAt)
+            {
+                Reached.Set();
+                Release.Wait();
+            }
         }
     }
 
@@ -57,6 +64,7 @@ public class TrainingCancellationTests
             optimizer.Reached.Wait();
             cts.Cancel();
             stepsAtCancel = optimizer.Steps;
+            optimizer.Release.Set();
         });
         canceller.Start();
         var partial = trainer.Fit(data);
@@ -64,6 +72,7 @@ public class TrainingCancellationTests
 
         int stepsAfterCancel = optimizer.Steps - stepsAtCancel;
         Assert.InRange(stepsAfterCancel, 0, 1);
+        Assert.Equal(40, stepsAtCancel);
         Assert.True(optimizer.Steps < 125, $"{optimizer.Steps} steps: cancellation was not prompt");
         Assert.All(ModelWeights.Of(partial.Model), w => Assert.True(float.IsFinite(w)));
         Assert.All(partial.Transform(data).GetColumn<float[]>("Score"), s => Assert.True(s.All(float.IsFinite)));
