@@ -72,7 +72,8 @@ public class CheckpointCorruptionTests
             var e = LoadError(bytes);
             Assert.True(e is MlpCheckpointException, $"seed {seed}, flipped bytes at {string.Join(", ", positions)}: {e?.GetType().Name ?? "loaded"}: {e?.Message}");
         }
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{Seeds} loads took {clock.Elapsed}");
+        // A hang guard, not a speed target: a corrupt length must never make the reader spin or wait.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"{Seeds} loads took {clock.Elapsed}");
     }
 
     [Fact]
@@ -117,7 +118,8 @@ public class CheckpointCorruptionTests
             if (e != null) refused++;
         }
         Assert.True(refused > Seeds / 4, $"only {refused} of {Seeds} corrupted payloads were refused");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{Seeds} loads took {clock.Elapsed}");
+        // A hang guard, not a speed target: a corrupt length must never make the reader spin or wait.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"{Seeds} loads took {clock.Elapsed}");
     }
 
     [Fact]
