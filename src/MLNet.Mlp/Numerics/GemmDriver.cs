@@ -96,6 +96,12 @@ internal static unsafe class GemmDriver
         shared.Id = Interlocked.Increment(ref s_nextJobId);
         shared.SplitN = splitN;
         GemmTask task = GemmTask.Rent(in shared, splitN, unit, units, chunks);
+        // The caller may end up computing every chunk (a helper that wakes late finds none left, or one that
+        // wakes early takes them all): size its whole-operand buffer now, so which way it goes never decides
+        // whether a later call allocates.
+        WholeOperandFloats(in shared, out long wholeAFloats, out long wholeBFloats);
+        if (wholeAFloats > 0) GemmBuffers.Current.GetWholeA((int)wholeAFloats);
+        if (wholeBFloats > 0) GemmBuffers.Current.GetWholeB((int)wholeBFloats);
         GemmWorkerPool.Offer(task, threads - 1);
         task.Participate(null);
         try
@@ -147,19 +153,20 @@ internal static unsafe class GemmDriver
         // (all blocks, laid out block after block) and reuses it for the further chunks it claims.
         int mPad = (job.M + mr - 1) / mr * mr;
         int nPad = (n + nr - 1) / nr * nr;
-        bool wholeA = job.Id != 0 && job.SplitN && (long)mPad * k <= WholeOperandMaxFloats;
-        bool wholeB = job.Id != 0 && !job.SplitN && !job.DirectB && (long)nPad * k <= WholeOperandMaxFloats;
+        WholeOperandFloats(in job, out long wholeAFloats, out long wholeBFloats);
+        bool wholeA = wholeAFloats > 0;
+        bool wholeB = wholeBFloats > 0;
         float* wholeABase = null, wholeBBase = null;
         bool aReady = false, bReady = false;
         if (wholeA)
         {
-            wholeABase = buffers.GetWholeA(mPad * k);
+            wholeABase = buffers.GetWholeA((int)wholeAFloats);
             aReady = buffers.WholeAJob == job.Id;
         }
 
         if (wholeB)
         {
-            wholeBBase = buffers.GetWholeB(nPad * k);
+            wholeBBase = buffers.GetWholeB((int)wholeBFloats);
             bReady = buffers.WholeBJob == job.Id;
         }
 
@@ -269,6 +276,19 @@ internal static unsafe class GemmDriver
         {
             buffers.WholeBJob = job.Id;
         }
+    }
+
+    /// <summary>
+    /// The floats of the packed whole shared operand a thread keeps across the chunks of a chunked job (0 when the job
+    /// is not chunked, the operand is read in place, or it is larger than <see cref="WholeOperandMaxFloats"/>).
+    /// </summary>
+    private static void WholeOperandFloats(in GemmJob job, out long aFloats, out long bFloats)
+    {
+        int mr = Mr(job.Kind), nr = Nr(job.Kind);
+        long a = (long)((job.M + mr - 1) / mr * mr) * job.K;
+        long b = (long)((job.N + nr - 1) / nr * nr) * job.K;
+        aFloats = job.Id != 0 && job.SplitN && a <= WholeOperandMaxFloats ? a : 0;
+        bFloats = job.Id != 0 && !job.SplitN && !job.DirectB && b <= WholeOperandMaxFloats ? b : 0;
     }
 
     private static void Kernel(GemmKernelKind kind, int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
