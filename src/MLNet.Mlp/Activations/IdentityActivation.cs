@@ -1,0 +1,17 @@
+namespace MLNet.Mlp.Activations;
+
+/// <summary>The identity σ(z) = z: the output layer of regression.</summary>
+public sealed class IdentityActivation : IActivation
+{
+    /// <inheritdoc/>
+    public string Name => "Identity";
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => z.CopyTo(a);
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)
+    {
+        if (!outputGradient.Overlaps(inputGradient)) outputGradient.CopyTo(inputGradient);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Numerics.Tensors;
+using MLNet.Mlp.Activations;
+using MLNet.Mlp.Initializers;
+using MLNet.Mlp.Numerics;
+
+namespace MLNet.Mlp.Layers;
+
+/// <summary>
+/// A fully connected layer with its activation fused in: Z = X·Wᵀ + b, A = σ(Z), with W stored [units × inputs]
+/// row-major and b of length units. Backward: δ = ∂L/∂A ⊙ σ'(Z); ∂L/∂W = δᵀ·X; ∂L/∂b = Σ_rows δ; ∂L/∂X = δ·W.
+/// </summary>
+public sealed class DenseLayer : Layer
+{
+    /// <summary>Creates a dense layer.</summary>
+    /// <param name="units">Output width; positive.</param>
+    /// <param name="activation">σ; identity when null.</param>
+    /// <param name="initializer">Weight initializer; the activation's default (He for the ReLU family, Xavier otherwise) when null.</param>
+    public DenseLayer(int units, IActivation? activation = null, IWeightInitializer? initializer = null)
+    {
+        if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), units, "A dense layer needs at least one unit.");
+        Units = units;
+        Activation = activation ?? Activations.Activation.Identity;
+        Initializer = initializer ?? Activation.DefaultInitializer;
+    }
+
+    /// <summary>Output width.</summary>
+    public int Units { get; }
+
+    /// <summary>The fused activation σ.</summary>
+    public IActivation Activation { get; }
+
+    /// <summary>The weight initializer.</summary>
+    public IWeightInitializer Initializer { get; }
+
+    /// <summary>W, [<see cref="Units"/> × <see cref="Layer.InputSize"/>] row-major (a live view: do not write to it while training).</summary>
+    public ReadOnlyMemory<float> Weights => ParameterBuffer.AsMemory(WeightOffset, WeightCount);
+
+    /// <summary>b, length <see cref="Units"/> (a live view).</summary>
+    public ReadOnlyMemory<float> Bias => ParameterBuffer.AsMemory(OtherOffset, OtherParameterCount);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Dense({Units}, {Activation.Name})";
+
+    internal override int WeightCount => Units * InputSize;
+    internal override int OtherParameterCount => Units;
+    internal override int CacheSize(int rows) => rows * Units;
+    private protected override int ComputeOutputSize(int inputSize) => Units;
+
+    internal override Layer CreateUnbuiltCopy() => new DenseLayer(Units, Activation, Initializer);
+
+    internal override void Initialize(Random random)
+    {
+        Initializer.Initialize(WeightSpan, InputSize, Units, random);
+        OtherSpan.Clear();
+    }
+
+    internal override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> cache, int rows, in ForwardContext context)
+    {
+        var z = cache.Slice(0, rows * Units);
+        MatrixMultiply.Multiply(input.Slice(0, rows * InputSize), false, WeightSpan, true, z, rows, Units, InputSize,
+            rowBias: OtherSpan, maxThreads: context.MaxThreads);
+        Activation.Forward(z, output.Slice(0, rows * Units), Units);
+    }
+
+    internal override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache,
+        Span<float> outputGradient, Span<float> inputGradient, int rows, in ForwardContext context)
+    {
+        var delta = outputGradient.Slice(0, rows * Units);
+        Activation.Backward(cache.Slice(0, rows * Units), output.Slice(0, rows * Units), delta, delta, Units);
+        BackwardFromPreActivation(input, delta, inputGradient, rows, context);
+    }
+
+    /// <summary>The backward pass when the loss already produced δ = ∂L/∂Z (fused softmax/sigmoid cross-entropy).</summary>
+    internal void BackwardFromPreActivation(ReadOnlySpan<float> input, ReadOnlySpan<float> delta, Span<float> inputGradient, int rows, in ForwardContext context)
+    {
+        delta = delta.Slice(0, rows * Units);
+        MatrixMultiply.Multiply(delta, true, input.Slice(0, rows * InputSize), false, WeightGradientSpan, Units, InputSize, rows,
+            maxThreads: context.MaxThreads);
+        var db = OtherGradientSpan;
+        db.Clear();
+        for (int r = 0; r < rows; r++)
+            TensorPrimitives.Add(db, delta.Slice(r * Units, Units), db);
+        if (!inputGradient.IsEmpty)
+            MatrixMultiply.Multiply(delta, false, WeightSpan, false, inputGradient.Slice(0, rows * InputSize), rows, InputSize, Units,
+                maxThreads: context.MaxThreads);
+    }
+}

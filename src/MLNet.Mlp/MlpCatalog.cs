@@ -1,0 +1,93 @@
+using MLNet.Mlp.Trainers;
+
+namespace Microsoft.ML;
+
+/// <summary>
+/// Catalog entries for the MLP trainers, in ML.NET's style: <c>ml.MulticlassClassification.Trainers.Mlp(...)</c>,
+/// <c>ml.BinaryClassification.Trainers.Mlp(...)</c> and <c>ml.Regression.Trainers.Mlp(...)</c>, each with simple
+/// arguments for the common case and an options object for everything.
+/// </summary>
+public static class MlpCatalog
+{
+    /// <summary>A multiclass MLP trainer (softmax output, cross-entropy, Adam by default).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key-typed label column.</param>
+    /// <param name="featureColumnName">Feature vector column.</param>
+    /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
+    /// <param name="hiddenLayers">Hidden layer widths; null for the default [128].</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="learningRate">Base learning rate.</param>
+    /// <param name="batchSize">Examples per step.</param>
+    public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null, int numberOfEpochs = 10, float learningRate = 0.001f, int batchSize = 32)
+        => catalog.Mlp(Configure(new MlpMulticlassOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
+
+    /// <summary>A multiclass MLP trainer with every option.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">The options.</param>
+    public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpMulticlassOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new MlpMulticlassTrainer(options);
+    }
+
+    /// <summary>A binary MLP trainer (sigmoid output, binary cross-entropy, Adam by default).</summary>
+    /// <param name="catalog">The binary trainers catalog.</param>
+    /// <param name="labelColumnName">Boolean label column.</param>
+    /// <param name="featureColumnName">Feature vector column.</param>
+    /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
+    /// <param name="hiddenLayers">Hidden layer widths; null for the default [128].</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="learningRate">Base learning rate.</param>
+    /// <param name="batchSize">Examples per step.</param>
+    public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null, int numberOfEpochs = 10, float learningRate = 0.001f, int batchSize = 32)
+        => catalog.Mlp(Configure(new MlpBinaryOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
+
+    /// <summary>A binary MLP trainer with every option.</summary>
+    /// <param name="catalog">The binary trainers catalog.</param>
+    /// <param name="options">The options.</param>
+    public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpBinaryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new MlpBinaryTrainer(options);
+    }
+
+    /// <summary>A regression MLP trainer (identity output, squared error, Adam by default).</summary>
+    /// <param name="catalog">The regression trainers catalog.</param>
+    /// <param name="labelColumnName">Label column: Single, or a vector of Single for multi-output regression.</param>
+    /// <param name="featureColumnName">Feature vector column.</param>
+    /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
+    /// <param name="hiddenLayers">Hidden layer widths; null for the default [128].</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="learningRate">Base learning rate.</param>
+    /// <param name="batchSize">Examples per step.</param>
+    public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null, int numberOfEpochs = 10, float learningRate = 0.001f, int batchSize = 32)
+        => catalog.Mlp(Configure(new MlpRegressionOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
+
+    /// <summary>A regression MLP trainer with every option.</summary>
+    /// <param name="catalog">The regression trainers catalog.</param>
+    /// <param name="options">The options.</param>
+    public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new MlpRegressionTrainer(options);
+    }
+
+    private static T Configure<T>(T options, string label, string features, string? weights, int[]? hidden, int epochs, float learningRate, int batchSize)
+        where T : MlpOptionsBase
+    {
+        options.LabelColumnName = label;
+        options.FeatureColumnName = features;
+        options.ExampleWeightColumnName = weights;
+        if (hidden != null) options.HiddenLayers = hidden;
+        options.NumberOfEpochs = epochs;
+        options.LearningRate = learningRate;
+        options.BatchSize = batchSize;
+        return options;
+    }
+}

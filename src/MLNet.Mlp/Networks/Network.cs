@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using MLNet.Mlp.Activations;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Losses;
+using MLNet.Mlp.Numerics;
+
+namespace MLNet.Mlp.Networks;
+
+/// <summary>
+/// A feed-forward network: a sequence of layers applied to mini-batches held as row-major [rows × features]
+/// float buffers. All trainable parameters live in one flat buffer — the weight matrices of every layer first
+/// (the part weight decay applies to), then biases and batch-norm parameters — so an optimizer updates the whole
+/// network in one vectorized pass and a checkpoint is a copy of three arrays.
+/// </summary>
+/// <remarks>
+/// Inference (<see cref="Predict"/>) is thread-safe: parameters are only read and each call uses its own scratch
+/// buffers. Training mutates the parameters and must not run concurrently with inference on the same instance.
+/// </remarks>
+public sealed class Network
+{
+    private const int PredictionChunk = 256;
+    private readonly Layer[] _layers;
+    private readonly ConcurrentBag<NetworkWorkspace> _inferenceWorkspaces = new();
+
+    /// <summary>Builds a network; parameters start at zero until <see cref="Initialize"/> is called.</summary>
+    /// <param name="inputSize">Features per example.</param>
+    /// <param name="layers">The layers, input to output; each instance may belong to one network only.</param>
+    public Network(int inputSize, IEnumerable<Layer> layers)
+    {
+        if (inputSize <= 0) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "A network needs at least one input feature.");
+        ArgumentNullException.ThrowIfNull(layers);
+        _layers = layers.ToArray();
+        if (_layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        InputSize = inputSize;
+        int width = inputSize, weights = 0, others = 0, state = 0;
+        foreach (var layer in _layers)
+        {
+            ArgumentNullException.ThrowIfNull(layer, nameof(layers));
+            layer.Build(width);
+            width = layer.OutputSize;
+            weights += layer.WeightCount;
+            others += layer.OtherParameterCount;
+            state += layer.StateCount;
+        }
+        OutputSize = width;
+        DecayedParameterCount = weights;
+        ParameterArray = new float[weights + others];
+        GradientArray = new float[weights + others];
+        StateArray = new float[state];
+        int w = 0, o = weights, s = 0;
+        foreach (var layer in _layers)
+        {
+            layer.Bind(ParameterArray, GradientArray, w, o, StateArray, s);
+            w += layer.WeightCount;
+            o += layer.OtherParameterCount;
+            s += layer.StateCount;
+        }
+    }
+
+    /// <summary>Builds a network from layers given in order.</summary>
+    /// <param name="inputSize">Features per example.</param>
+    /// <param name="layers">The layers, input to output.</param>
+    public Network(int inputSize, params Layer[] layers) : this(inputSize, (IEnumerable<Layer>)layers) { }
+
+    /// <summary>Features per example.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Outputs per example.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>The layers, input to output.</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Total trainable parameters.</summary>
+    public int ParameterCount => ParameterArray.Length;
+
+    /// <summary>How many of the leading parameters are weight-matrix entries (subject to weight decay).</summary>
+    public int DecayedParameterCount { get; }
+
+    /// <summary>The flat trainable-parameter buffer (a live read-only view).</summary>
+    public ReadOnlyMemory<float> Parameters => ParameterArray;
+
+    /// <summary>The non-trainable state (batch-norm running statistics), a live read-only view.</summary>
+    public ReadOnlyMemory<float> State => StateArray;
+
+    /// <summary>The output layer's activation when it is a dense layer; otherwise null.</summary>
+    public IActivation? OutputActivation => _layers[^1] is DenseLayer d ? d.Activation : null;
+
+    internal float[] ParameterArray { get; }
+    internal float[] GradientArray { get; }
+    internal float[] StateArray { get; }
+
+    /// <summary>Draws initial weights from each layer's initializer (biases 0, batch-norm scales 1).</summary>
+    /// <param name="seed">The random seed: the same seed gives the same weights.</param>
+    public void Initialize(int seed)
+    {
+        var random = new RandomSource(seed, stream: 1);
+        foreach (var layer in _layers) layer.Initialize(random);
+    }
+
+    /// <summary>A deep copy with the same layers' settings, parameters and state.</summary>
+    public Network Clone()
+    {
+        var copy = new Network(InputSize, _layers.Select(l => l.CreateUnbuiltCopy()));
+        copy.CopyParametersFrom(this);
+        return copy;
+    }
+
+    /// <summary>Copies parameters and state from a network of the same architecture.</summary>
+    /// <param name="source">A network with identical layer shapes.</param>
+    public void CopyParametersFrom(Network source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!HasSameShape(source))
+            throw new ArgumentException($"Cannot copy parameters from a network of another architecture ({source.Describe()} into {Describe()}).", nameof(source));
+        source.ParameterArray.CopyTo(ParameterArray, 0);
+        source.StateArray.CopyTo(StateArray, 0);
+    }
+
+    /// <summary>Overwrites the flat parameters and the state.</summary>
+    /// <param name="parameters">Exactly <see cref="ParameterCount"/> values.</param>
+    /// <param name="state">Exactly as many values as <see cref="State"/>.</param>
+    public void SetParameters(ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
+    {
+        if (parameters.Length != ParameterArray.Length)
+            throw new ArgumentException($"Expected {ParameterArray.Length} parameters but got {parameters.Length}.", nameof(parameters));
+        if (state.Length != StateArray.Length)
+            throw new ArgumentException($"Expected {StateArray.Length} state values but got {state.Length}.", nameof(state));
+        parameters.CopyTo(ParameterArray);
+        state.CopyTo(StateArray);
+    }
+
+    /// <summary>True when both networks have the same input size and the same layer kinds and sizes.</summary>
+    /// <param name="other">The other network.</param>
+    public bool HasSameShape(Network other)
+        => other.InputSize == InputSize && other._layers.Length == _layers.Length
+           && _layers.Zip(other._layers).All(p => p.First.GetType() == p.Second.GetType() && p.First.OutputSize == p.Second.OutputSize)
+           && other.ParameterCount == ParameterCount && other.StateArray.Length == StateArray.Length;
+
+    /// <summary>A one-line description, e.g. "784 → Dense(128, Relu) → Dense(10, Softmax)".</summary>
+    public string Describe() => string.Join(" → ", _layers.Select(l => l.ToString()).Prepend(InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <inheritdoc/>
+    public override string ToString() => Describe();
+
+    /// <summary>Runs inference on <paramref name="rows"/> examples. Thread-safe.</summary>
+    /// <param name="inputs">[rows × <see cref="InputSize"/>].</param>
+    /// <param name="outputs">Receives [rows × <see cref="OutputSize"/>].</param>
+    /// <param name="rows">How many examples.</param>
+    /// <param name="maxThreads">Cores the matrix kernels may use.</param>
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads = 1)
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: false);
+
+    /// <summary>Like <see cref="Predict(ReadOnlySpan{float}, Span{float}, int, int)"/> but returns the output layer's
+    /// pre-activations Z (logits) when it is a dense layer — e.g. the raw margin of a binary classifier.</summary>
+    internal void PredictPreActivation(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads)
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer);
+
+    private void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (inputs.Length < rows * InputSize) throw new ArgumentException($"Expected {rows}×{InputSize} inputs but got {inputs.Length}.", nameof(inputs));
+        if (outputs.Length < rows * OutputSize) throw new ArgumentException($"Expected room for {rows}×{OutputSize} outputs but got {outputs.Length}.", nameof(outputs));
+        if (!_inferenceWorkspaces.TryTake(out var ws)) ws = new NetworkWorkspace(this, PredictionChunk);
+        try
+        {
+            var context = ForwardContext.Inference(maxThreads);
+            for (int start = 0; start < rows; start += PredictionChunk)
+            {
+                int n = Math.Min(PredictionChunk, rows - start);
+                Forward(ws, inputs.Slice(start * InputSize, n * InputSize), n, context);
+                var result = preActivation ? ws.Caches[^1].AsSpan(0, n * OutputSize) : ws.Output(n);
+                result.CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+            }
+        }
+        finally
+        {
+            _inferenceWorkspaces.Add(ws);
+        }
+    }
+
+    internal void Forward(NetworkWorkspace ws, ReadOnlySpan<float> input, int rows, in ForwardContext context)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var x = i == 0 ? input : ws.Outputs[i - 1];
+            _layers[i].Forward(x.Slice(0, rows * _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], rows, context);
+        }
+    }
+
+    /// <summary>
+    /// Computes the loss of the last <see cref="Forward"/> and back-propagates it, writing every parameter gradient.
+    /// Uses the loss's fused path when it pairs with the output activation (δ = A − Y).
+    /// </summary>
+    /// <returns>Σ wᵢ·ℓᵢ over the batch.</returns>
+    internal double Backward(NetworkWorkspace ws, ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
+        ILoss loss, int rows, float gradientScale, in ForwardContext context)
+    {
+        int last = _layers.Length - 1;
+        var output = ws.Outputs[last].AsSpan(0, rows * OutputSize);
+        float[] gradient = ws.GradientA, spare = ws.GradientB;
+        double total;
+        int from = last;
+        if (_layers[last] is DenseLayer dense
+            && loss.TryComputeFused(dense.Activation, ws.Caches[last].AsSpan(0, rows * OutputSize), output, targets, weights,
+                gradient.AsSpan(0, rows * OutputSize), OutputSize, gradientScale, out total))
+        {
+            var x = last == 0 ? input : ws.Outputs[last - 1];
+            var dx = last == 0 ? Span<float>.Empty : spare.AsSpan(0, rows * dense.InputSize);
+            dense.BackwardFromPreActivation(x, gradient.AsSpan(0, rows * OutputSize), dx, rows, context);
+            (gradient, spare) = (spare, gradient);
+            from = last - 1;
+        }
+        else
+        {
+            total = loss.Compute(output, targets, weights, gradient.AsSpan(0, rows * OutputSize), OutputSize, gradientScale);
+        }
+
+        for (int i = from; i >= 0; i--)
+        {
+            var layer = _layers[i];
+            var x = i == 0 ? input : ws.Outputs[i - 1];
+            var dx = i == 0 ? Span<float>.Empty : spare.AsSpan(0, rows * layer.InputSize);
+            layer.Backward(x.Slice(0, rows * layer.InputSize), ws.Outputs[i], ws.Caches[i], gradient.AsSpan(0, rows * layer.OutputSize), dx, rows, context);
+            (gradient, spare) = (spare, gradient);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,153 @@
+using MLNet.Mlp.Onnx.Proto;
+
+namespace MLNet.Mlp.Onnx;
+
+/// <summary>Translates an <see cref="OnnxMlpDescription"/> into an ONNX <see cref="GraphProto"/>.</summary>
+internal static class OnnxMlpGraph
+{
+    /// <summary>Opset 13: has Gemm, Erf, Softmax over one axis, ArgMax and Greater; ONNX Runtime and ML.NET both load it.</summary>
+    public const long OpsetVersion = 13;
+
+    /// <summary>IR version 7 is the one released with opset 13.</summary>
+    public const long IrVersion = 7;
+
+    /// <summary>Builds the graph. The description must be valid (see <see cref="OnnxMlpDescription.Validate"/>).</summary>
+    public static GraphProto Build(OnnxMlpDescription description, OnnxExportOptions options)
+    {
+        var g = new OnnxGraphBuilder();
+        bool singleRow = options.Layout == OnnxBatchLayout.SingleRow;
+        int k = description.OutputSize;
+        var outputs = new List<ValueInfoProto>();
+
+        g.Reserve(description.InputName);
+        foreach (string name in OutputNames(description.Head, options))
+            g.Reserve(name);
+
+        // The layers always work on [rows, features]; the single-row layout feeds [F] and reshapes it to [1, F].
+        string x = description.InputName;
+        if (singleRow)
+            x = g.Add("Reshape", [x, g.Int64s("shape_row", [1, -1], 2)]);
+        foreach (var layer in description.Layers)
+            x = AddLayer(g, layer, x);
+
+        // Per-row values end as [N] (batched) or [1] (single row); vectors as [N, K] or [K]. ML.NET's OnnxTransformer
+        // cannot read rank-0 outputs (its scalar getter fails at run time), hence [1] rather than a true scalar.
+        string scalarShape = g.Int64s("shape_rows", [-1], 1);
+        var scalarType = (OnnxDataType t) => new TypeProto(t, singleRow ? Shape(Fixed(1)) : Shape(Batch()));
+        var vectorType = new TypeProto(OnnxDataType.Float, singleRow ? Shape(Fixed(k)) : Shape(Batch(), Fixed(k)));
+        string ToVector(string value, string name) =>
+            singleRow ? g.Add("Reshape", [value, g.Int64s("shape_vector", [-1], 1)], name) : g.Add("Identity", [value], name);
+
+        switch (description.Head)
+        {
+            case OnnxHead.Regression when k == 1:
+                g.Add("Reshape", [x, scalarShape], options.ScoreName);
+                outputs.Add(new ValueInfoProto(options.ScoreName, scalarType(OnnxDataType.Float)));
+                break;
+            case OnnxHead.Regression:
+                ToVector(x, options.ScoreName);
+                outputs.Add(new ValueInfoProto(options.ScoreName, vectorType));
+                break;
+            case OnnxHead.Binary:
+            {
+                string score = g.Add("Reshape", [x, scalarShape], options.ScoreName);
+                string probability = g.Add("Sigmoid", [score], options.ProbabilityName);
+                g.Add("Greater", [probability, g.Scalar("half", 0.5f)], options.PredictedLabelName);
+                outputs.Add(new ValueInfoProto(options.ScoreName, scalarType(OnnxDataType.Float)));
+                outputs.Add(new ValueInfoProto(options.ProbabilityName, scalarType(OnnxDataType.Float)));
+                outputs.Add(new ValueInfoProto(options.PredictedLabelName, scalarType(OnnxDataType.Bool)));
+                break;
+            }
+            case OnnxHead.Multiclass:
+            {
+                string probabilities = description.FinalActivation == OnnxActivation.Softmax
+                    ? x
+                    : g.Add("Softmax", [x], null, AttributeProto.Int("axis", -1));
+                ToVector(probabilities, options.ScoreName);
+                string index = g.Add("ArgMax", [probabilities], null, AttributeProto.Int("axis", -1), AttributeProto.Int("keepdims", 0));
+                g.Add("Reshape", [index, scalarShape], options.PredictedLabelName);
+                outputs.Add(new ValueInfoProto(options.ScoreName, vectorType));
+                outputs.Add(new ValueInfoProto(options.PredictedLabelName, scalarType(OnnxDataType.Int64)));
+                break;
+            }
+            default:
+                throw new ArgumentException($"Unknown head {description.Head}.");
+        }
+
+        var inputShape = singleRow ? Shape(Fixed(description.InputSize)) : Shape(Batch(), Fixed(description.InputSize));
+        var inputs = new[] { new ValueInfoProto(description.InputName, new TypeProto(OnnxDataType.Float, inputShape)) };
+        return new GraphProto("MLNet.Mlp", g.Nodes, g.Initializers, inputs, outputs);
+    }
+
+    private static IEnumerable<string> OutputNames(OnnxHead head, OnnxExportOptions options)
+    {
+        yield return options.ScoreName;
+        if (head == OnnxHead.Binary)
+            yield return options.ProbabilityName;
+        if (head != OnnxHead.Regression)
+            yield return options.PredictedLabelName;
+    }
+
+    private static string AddLayer(OnnxGraphBuilder g, OnnxLayer layer, string x)
+    {
+        switch (layer)
+        {
+            case OnnxDenseLayer dense:
+            {
+                // Gemm computes x·Wᵀ + b with W stored [out, in] as the description holds it.
+                string w = g.Floats("W", dense.Weights, dense.OutputSize, dense.InputSize);
+                string b = g.Floats("B", dense.Bias, dense.OutputSize);
+                string y = g.Add("Gemm", [x, w, b], null, AttributeProto.Int("transB", 1));
+                return AddActivation(g, dense.Activation, dense.Alpha, y);
+            }
+            case OnnxAffineLayer affine:
+            {
+                int n = affine.Scale.Length;
+                string scaled = g.Add("Mul", [x, g.Floats("scale", affine.Scale, n)]);
+                return g.Add("Add", [scaled, g.Floats("shift", affine.Shift, n)]);
+            }
+            default:
+                throw new ArgumentException($"Unsupported layer type {layer.GetType().Name}.");
+        }
+    }
+
+    private static string AddActivation(OnnxGraphBuilder g, OnnxActivation activation, float alpha, string x)
+    {
+        switch (activation)
+        {
+            case OnnxActivation.Identity:
+                return x;
+            case OnnxActivation.Sigmoid:
+                return g.Add("Sigmoid", [x]);
+            case OnnxActivation.Tanh:
+                return g.Add("Tanh", [x]);
+            case OnnxActivation.Relu:
+                return g.Add("Relu", [x]);
+            case OnnxActivation.LeakyRelu:
+                return g.Add("LeakyRelu", [x], null, AttributeProto.Float("alpha", alpha));
+            case OnnxActivation.Elu:
+                return g.Add("Elu", [x], null, AttributeProto.Float("alpha", alpha));
+            case OnnxActivation.Gelu:
+            {
+                // 0.5·x·(1 + erf(x/√2)) with opset-13 ops (the Gelu op only exists from opset 20).
+                string scaled = g.Add("Mul", [x, g.Scalar("inv_sqrt2", (float)(1.0 / Math.Sqrt(2.0)))]);
+                string erf = g.Add("Erf", [scaled]);
+                string onePlus = g.Add("Add", [erf, g.Scalar("one", 1f)]);
+                string product = g.Add("Mul", [x, onePlus]);
+                return g.Add("Mul", [product, g.Scalar("half", 0.5f)]);
+            }
+            case OnnxActivation.Silu:
+                return g.Add("Mul", [x, g.Add("Sigmoid", [x])]);
+            case OnnxActivation.Softmax:
+                return g.Add("Softmax", [x], null, AttributeProto.Int("axis", -1));
+            default:
+                throw new ArgumentException($"Unknown activation {activation}.");
+        }
+    }
+
+    private static TensorShapeProto Shape(params TensorShapeProto.Dimension[] dims) => new(dims);
+
+    private static TensorShapeProto.Dimension Fixed(long size) => TensorShapeProto.Dimension.Fixed(size);
+
+    private static TensorShapeProto.Dimension Batch() => TensorShapeProto.Dimension.Symbolic("N");
+}

@@ -1,0 +1,50 @@
+using System.Numerics;
+
+namespace MLNet.Mlp.Optimizers;
+
+/// <summary>
+/// L2 regularization as a gradient transform: g ← g + λ θ on the weight matrices (the first
+/// <see cref="OptimizerStep.DecayedCount"/> values), never on biases or batch-norm parameters.
+/// </summary>
+/// <remarks>
+/// <para>Convention: the penalty added to the loss is ½ λ ‖W‖², whose gradient is λ W; this is PyTorch's
+/// <c>weight_decay</c> and scikit-learn's <c>alpha</c> (which divides by the sample count as well).
+/// Keras's <c>regularizers.L2(l2=λ)</c> adds λ ‖W‖² (no ½), so its gradient is 2 λ W: use twice the Keras value
+/// here to match it. Composes with any optimizer; with SGD it equals the optimizer's own (coupled) weight decay.
+/// For decoupled decay use <see cref="DecoupledWeightDecay"/> or <see cref="AdamWOptimizer"/>.</para>
+/// <para>The loss values the trainer reports do not include the penalty.</para>
+/// </remarks>
+public sealed class L2Regularization : IGradientTransform
+{
+    /// <summary>Creates the transform.</summary>
+    /// <param name="lambda">λ ≥ 0, the strength of the ½λ‖W‖² penalty.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is out of range; the message names it.</exception>
+    public L2Regularization(float lambda)
+    {
+        HyperParameter.NonNegative(lambda, nameof(lambda));
+        Lambda = lambda;
+    }
+
+    /// <summary>The penalty strength λ.</summary>
+    public float Lambda { get; }
+
+    /// <inheritdoc/>
+    public string Name => "L2Regularization";
+
+    /// <inheritdoc/>
+    public void Apply(Span<float> gradients, ReadOnlySpan<float> parameters, in OptimizerStep step)
+    {
+        UpdateArguments.Check(parameters.Length, gradients.Length, step);
+        if (Lambda == 0f) return;
+        int n = step.DecayedCount;
+        int i = 0;
+        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var g = new Vector<float>(gradients[i..]);
+            var p = new Vector<float>(parameters[i..]);
+            (g + Lambda * p).CopyTo(gradients[i..]);
+        }
+
+        for (; i < n; i++) gradients[i] += Lambda * parameters[i];
+    }
+}

@@ -1,1 +1,0 @@
-namespace MLNet.Mlp; internal static class Placeholder { }

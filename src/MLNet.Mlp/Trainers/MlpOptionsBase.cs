@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML;
+using MLNet.Mlp.Activations;
+using MLNet.Mlp.Initializers;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
+using MLNet.Mlp.Training;
+
+namespace MLNet.Mlp.Trainers;
+
+/// <summary>
+/// Options shared by the MLP trainers for every task. Each value is checked when it is set (an
+/// <see cref="ArgumentException"/> naming the option) and the combination when the trainer is created, so bad
+/// settings never surface midway through training.
+/// </summary>
+public abstract class MlpOptionsBase
+{
+    private string _labelColumnName = "Label";
+    private string _featureColumnName = "Features";
+    private string? _exampleWeightColumnName;
+    private int[] _hiddenLayers = [128];
+    private IActivation _activation = Activations.Activation.Relu;
+    private IOptimizer _optimizer = new AdamOptimizer();
+    private float _learningRate = 0.001f;
+    private ILearningRateSchedule _schedule = new ConstantSchedule();
+    private int _batchSize = 32;
+    private int _epochs = 10;
+    private float _l2;
+    private float _weightDecay;
+    private float? _clipValue;
+    private float? _clipNorm;
+    private float _dropout;
+    private int? _maxThreads;
+    private float? _validationFraction;
+
+    /// <summary>Name of the label column. Default "Label".</summary>
+    public string LabelColumnName { get => _labelColumnName; set => _labelColumnName = RequireName(value, nameof(LabelColumnName)); }
+
+    /// <summary>Name of the feature column: a known-size vector of Single. Default "Features".</summary>
+    public string FeatureColumnName { get => _featureColumnName; set => _featureColumnName = RequireName(value, nameof(FeatureColumnName)); }
+
+    /// <summary>Name of an optional example-weight column (Single, non-negative). Default null: every example weighs 1.</summary>
+    public string? ExampleWeightColumnName
+    {
+        get => _exampleWeightColumnName;
+        set => _exampleWeightColumnName = value is null ? null : RequireName(value, nameof(ExampleWeightColumnName));
+    }
+
+    /// <summary>Widths of the hidden layers, input side first; may be empty (a linear/logistic model). Default [128].</summary>
+    public int[] HiddenLayers
+    {
+        get => _hiddenLayers;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(HiddenLayers));
+            for (int i = 0; i < value.Length; i++)
+                if (value[i] <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), value[i], $"Hidden layer {i} has width {value[i]}; every hidden layer needs at least one unit.");
+            _hiddenLayers = (int[])value.Clone();
+        }
+    }
+
+    /// <summary>Activation of the hidden layers. Default ReLU.</summary>
+    public IActivation Activation { get => _activation; set => _activation = value ?? throw new ArgumentNullException(nameof(Activation)); }
+
+    /// <summary>Weight initializer; null (default) picks He for the ReLU family and Xavier/Glorot otherwise.</summary>
+    public IWeightInitializer? Initializer { get; set; }
+
+    /// <summary>The optimizer. Default Adam (β₁ 0.9, β₂ 0.999, ε 1e-8, PyTorch conventions).</summary>
+    public IOptimizer Optimizer { get => _optimizer; set => _optimizer = value ?? throw new ArgumentNullException(nameof(Optimizer)); }
+
+    /// <summary>Base learning rate η₀; positive and finite. Default 0.001.</summary>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = value > 0f && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"Invalid learning rate: {value} (must be positive and finite).");
+    }
+
+    /// <summary>Learning-rate schedule. Default constant.</summary>
+    public ILearningRateSchedule Schedule { get => _schedule; set => _schedule = value ?? throw new ArgumentNullException(nameof(Schedule)); }
+
+    /// <summary>What the schedule's time counts: epochs (default) or optimizer steps.</summary>
+    public ScheduleUnit ScheduleUnit { get; set; } = ScheduleUnit.Epoch;
+
+    /// <summary>Examples per optimizer step: 1 is stochastic, the row count is full-batch gradient descent. Default 32.</summary>
+    public int BatchSize
+    {
+        get => _batchSize;
+        set => _batchSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, $"Invalid batch size: {value} (must be positive).");
+    }
+
+    /// <summary>Passes over the training data. Default 10.</summary>
+    public int NumberOfEpochs
+    {
+        get => _epochs;
+        set => _epochs = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), value, $"Invalid number of epochs: {value} (must be positive).");
+    }
+
+    /// <summary>L2 regularization λ added to the gradient of the weights (g += λθ, i.e. ½λ‖W‖² in the loss). Default 0.</summary>
+    public float L2Regularization { get => _l2; set => _l2 = RequireNonNegative(value, nameof(L2Regularization)); }
+
+    /// <summary>Decoupled weight decay λ (θ ← θ − ηλθ on the weights, as AdamW), composable with any optimizer. Default 0.</summary>
+    public float WeightDecay { get => _weightDecay; set => _weightDecay = RequireNonNegative(value, nameof(WeightDecay)); }
+
+    /// <summary>Clip every gradient component to [−c, c]; null (default) for no clipping by value.</summary>
+    public float? GradientClipValue { get => _clipValue; set => _clipValue = value is null ? null : RequirePositive(value.Value, nameof(GradientClipValue)); }
+
+    /// <summary>Rescale the gradient so that its global L2 norm is at most this; null (default) for none.</summary>
+    public float? GradientClipNorm { get => _clipNorm; set => _clipNorm = value is null ? null : RequirePositive(value.Value, nameof(GradientClipNorm)); }
+
+    /// <summary>Dropout rate after each hidden layer, in [0, 1). Default 0.</summary>
+    public float DropoutRate
+    {
+        get => _dropout;
+        set => _dropout = value >= 0f && value < 1f ? value : throw new ArgumentOutOfRangeException(nameof(DropoutRate), value, $"Invalid dropout rate: {value} (must be in [0, 1)).");
+    }
+
+    /// <summary>Batch normalization between each hidden layer's linear part and its activation. Default false.</summary>
+    public bool BatchNormalization { get; set; }
+
+    /// <summary>Seed for initialization, shuffling, dropout and the validation split. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Cores to use; null (default) for all. Weights are bit-identical for any value.</summary>
+    public int? MaxThreads
+    {
+        get => _maxThreads;
+        set => _maxThreads = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxThreads), value, $"Invalid thread count: {value} (must be positive).");
+    }
+
+    /// <summary>Fraction of the training rows held out (seeded random split) for validation when <c>Fit</c> gets no
+    /// validation set; in (0, 1), or null (default) for none.</summary>
+    public float? ValidationFraction
+    {
+        get => _validationFraction;
+        set => _validationFraction = value is null || (value > 0f && value < 1f) ? value : throw new ArgumentOutOfRangeException(nameof(ValidationFraction), value, $"Invalid validation fraction: {value} (must be in (0, 1)).");
+    }
+
+    /// <summary>Early stopping on the validation (or training) loss or metric; null (default) runs every epoch.</summary>
+    public EarlyStopping? EarlyStopping { get; set; }
+
+    /// <summary>Receives one structured entry per epoch (epoch, losses, metric, learning rate, seconds). Default null.</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>When set, per-epoch messages also go to this context's <c>Log</c> event (source "Mlp"). Default null.</summary>
+    public MLContext? Context { get; set; }
+
+    /// <summary>Called after each epoch (for progress displays). Default null.</summary>
+    public Action<EpochRecord>? EpochCompleted { get; set; }
+
+    /// <summary>Stops training at the next batch when signalled; the model trained so far is returned. Default none.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Checks the combination of options; called when a trainer is created.</summary>
+    public virtual void Validate()
+    {
+        if (string.Equals(FeatureColumnName, LabelColumnName, StringComparison.Ordinal))
+            throw new ArgumentException($"FeatureColumnName and LabelColumnName are both '{FeatureColumnName}'.", nameof(FeatureColumnName));
+        if (ExampleWeightColumnName != null && (ExampleWeightColumnName == LabelColumnName || ExampleWeightColumnName == FeatureColumnName))
+            throw new ArgumentException($"ExampleWeightColumnName '{ExampleWeightColumnName}' must differ from the label and feature columns.", nameof(ExampleWeightColumnName));
+        if (EarlyStopping != null)
+        {
+            EarlyStopping.Validate();
+        }
+        if (BatchNormalization && HiddenLayers.Length == 0)
+            throw new ArgumentException("BatchNormalization needs at least one hidden layer.", nameof(BatchNormalization));
+        if (DropoutRate > 0f && HiddenLayers.Length == 0)
+            throw new ArgumentException("DropoutRate needs at least one hidden layer.", nameof(DropoutRate));
+    }
+
+    private static string RequireName(string value, string option)
+        => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{option} must be a non-empty column name.", option) : value;
+
+    private static float RequireNonNegative(float value, string option)
+        => value >= 0f && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(option, value, $"Invalid {option}: {value} (must be finite and non-negative).");
+
+    private static float RequirePositive(float value, string option)
+        => value > 0f && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(option, value, $"Invalid {option}: {value} (must be positive and finite).");
+}

@@ -1,0 +1,37 @@
+using MLNet.Mlp.Activations;
+using MLNet.Mlp.Metrics;
+
+namespace MLNet.Mlp.Trainers;
+
+/// <summary>Turns network outputs into the task's column values; one instance per cursor or row (it holds buffers).</summary>
+internal sealed class MlpScorer
+{
+    private readonly MlpModelParameters _model;
+    private readonly float[] _outputs;
+
+    public MlpScorer(MlpModelParameters model)
+    {
+        _model = model;
+        _outputs = new float[model.OutputCount];
+    }
+
+    /// <summary>Network output for one example: probabilities (multiclass), the logit (binary) or the label-scale prediction (regression).</summary>
+    public ReadOnlySpan<float> Outputs => _outputs;
+
+    public void Score(ReadOnlySpan<float> features)
+    {
+        var network = _model.Network;
+        if (_model.Task == MlpTask.BinaryClassification)
+            network.PredictPreActivation(features, _outputs, 1, 1);
+        else
+            network.Predict(features, _outputs, 1, 1);
+        if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
+            for (int k = 0; k < _outputs.Length; k++) _outputs[k] = _outputs[k] * scale[k] + mean[k];
+    }
+
+    public float Logit => _outputs[0];
+
+    public float Probability => StableMath.Sigmoid(_outputs[0]);
+
+    public uint PredictedKey => (uint)AccuracyMetric.ArgMax(_outputs) + 1;
+}

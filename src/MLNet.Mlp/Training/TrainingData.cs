@@ -1,0 +1,69 @@
+namespace MLNet.Mlp.Training;
+
+/// <summary>
+/// Examples held in contiguous memory: features [rows × featureCount], targets [rows × targetWidth] and optional
+/// per-example weights. The arrays are used as they are, not copied; do not change them while training.
+/// </summary>
+public sealed class TrainingData
+{
+    /// <summary>Wraps examples, checking shapes and that every value is finite.</summary>
+    /// <param name="features">[rows × featureCount] row-major.</param>
+    /// <param name="featureCount">Features per example.</param>
+    /// <param name="targets">[rows × targetWidth] row-major (a class index per row for sparse cross-entropy).</param>
+    /// <param name="targetWidth">Targets per example.</param>
+    /// <param name="weights">Null, or one non-negative finite weight per example.</param>
+    public TrainingData(float[] features, int featureCount, float[] targets, int targetWidth, float[]? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "Feature count must be positive.");
+        if (targetWidth <= 0) throw new ArgumentOutOfRangeException(nameof(targetWidth), targetWidth, "Target width must be positive.");
+        if (features.Length % featureCount != 0)
+            throw new ArgumentException($"Feature buffer length {features.Length} is not a multiple of the feature count {featureCount}.", nameof(features));
+        int rows = features.Length / featureCount;
+        if (rows == 0) throw new ArgumentException("Training data is empty: there are no rows.", nameof(features));
+        if (targets.Length != rows * targetWidth)
+            throw new ArgumentException($"Expected {rows}×{targetWidth} = {rows * targetWidth} targets for {rows} rows but got {targets.Length}.", nameof(targets));
+        if (weights != null && weights.Length != rows)
+            throw new ArgumentException($"Expected {rows} example weights but got {weights.Length}.", nameof(weights));
+        RequireFinite(features, featureCount, "feature", nameof(features));
+        RequireFinite(targets, targetWidth, "target", nameof(targets));
+        if (weights != null)
+        {
+            for (int i = 0; i < weights.Length; i++)
+                if (!(weights[i] >= 0f) || float.IsPositiveInfinity(weights[i]))
+                    throw new ArgumentException($"Row {i}: example weight {weights[i]} is not a finite non-negative number.", nameof(weights));
+        }
+        Features = features;
+        FeatureCount = featureCount;
+        Targets = targets;
+        TargetWidth = targetWidth;
+        Weights = weights;
+        Rows = rows;
+    }
+
+    /// <summary>[rows × featureCount].</summary>
+    public float[] Features { get; }
+
+    /// <summary>Features per example.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>[rows × targetWidth].</summary>
+    public float[] Targets { get; }
+
+    /// <summary>Targets per example.</summary>
+    public int TargetWidth { get; }
+
+    /// <summary>Per-example weights, or null for all 1.</summary>
+    public float[]? Weights { get; }
+
+    /// <summary>Number of examples.</summary>
+    public int Rows { get; }
+
+    private static void RequireFinite(float[] values, int width, string what, string parameter)
+    {
+        int i = Numerics.FiniteCheck.IndexOfNonFinite(values);
+        if (i >= 0)
+            throw new ArgumentException($"Row {i / width}, {what} {i % width}: value {values[i]} is not finite (NaN or ∞).", parameter);
+    }
+}

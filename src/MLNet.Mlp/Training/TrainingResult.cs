@@ -1,0 +1,8 @@
+namespace MLNet.Mlp.Training;
+
+/// <summary>The outcome of one <c>NetworkTrainer.Fit</c> call.</summary>
+/// <param name="History">The epochs of this call (the full history is in <see cref="TrainingState.History"/>).</param>
+/// <param name="StopReason">Why training ended.</param>
+/// <param name="BestEpoch">With early stopping, the epoch whose monitored value was best; else null.</param>
+/// <param name="RestoredBestWeights">True when the network was reset to <paramref name="BestEpoch"/>'s weights.</param>
+public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, StopReason StopReason, int? BestEpoch, bool RestoredBestWeights);

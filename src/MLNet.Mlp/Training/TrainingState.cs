@@ -1,0 +1,40 @@
+using MLNet.Mlp.Networks;
+using MLNet.Mlp.Optimizers;
+
+namespace MLNet.Mlp.Training;
+
+/// <summary>
+/// Everything needed to continue training exactly where it stopped: the network, the optimizer state, the step
+/// and epoch counters, the schedule's state and the history. Shuffles and dropout masks are derived from the seed
+/// and the epoch/step numbers, so a run resumed from this state is bit-identical to one that never stopped.
+/// </summary>
+public sealed class TrainingState
+{
+    /// <summary>Starts a fresh state for <paramref name="network"/> (which should already be initialized).</summary>
+    /// <param name="network">The network to train.</param>
+    public TrainingState(Network network)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Network Network { get; }
+
+    /// <summary>The optimizer's state, created on the first step (null before).</summary>
+    public OptimizerState? OptimizerState { get; set; }
+
+    /// <summary>Name of the optimizer that owns <see cref="OptimizerState"/>.</summary>
+    public string? OptimizerName { get; set; }
+
+    /// <summary>Optimizer steps taken so far.</summary>
+    public long Step { get; set; }
+
+    /// <summary>Epochs completed so far.</summary>
+    public int EpochsCompleted { get; set; }
+
+    /// <summary>The state of a metric-driven schedule (reduce-on-plateau), or null.</summary>
+    public double[]? ScheduleState { get; set; }
+
+    /// <summary>Every epoch trained so far, over all runs.</summary>
+    public List<EpochRecord> History { get; } = [];
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Training;
+
+namespace MLNet.Mlp.Tests.Trainers;
+
+/// <summary>
+/// What a user sees while training: structured <see cref="ILogger"/> entries (one per epoch), messages on
+/// <c>mlContext.Log</c> when <c>Options.Context</c> is set, the <c>EpochCompleted</c> callback, and cancellation from
+/// that callback returning a usable model.
+/// </summary>
+public class TrainingProgressReportingTests
+{
+    private sealed record Entry(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State);
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<Entry> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var pairs = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+            lock (Entries) Entries.Add(new Entry(logLevel, formatter(state, exception), pairs));
+        }
+    }
+
+    private static (IDataView Train, IDataView Validation) Data(MLContext ml)
+    {
+        var raw = ml.Transforms.NormalizeMinMax("Features").Append(ml.Transforms.Conversion.MapValueToKey("Label"));
+        var iris = TestData.Iris.Load(ml);
+        var all = raw.Fit(iris).Transform(iris);
+        var split = ml.Data.TrainTestSplit(all, 0.3, seed: 2);
+        return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
+    }
+
+    [Fact]
+    public void LoggerReceivesExactlyOneStructuredEntryPerEpoch()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, validation) = Data(ml);
+        var logger = new ListLogger();
+        var model = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { HiddenLayers = [6], NumberOfEpochs = 5, LearningRate = 0.01f, Logger = logger }).Fit(train, validation);
+
+        Assert.Equal(5, logger.Entries.Count);
+        for (int i = 0; i < 5; i++)
+        {
+            var entry = logger.Entries[i];
+            var record = model.Model.History[i];
+            var state = entry.State.ToDictionary(p => p.Key, p => p.Value);
+            Assert.Equal(LogLevel.Information, entry.Level);
+            Assert.Equal(i + 1, Assert.IsType<int>(state["Epoch"]));
+            Assert.Equal(record.TrainingLoss, Assert.IsType<double>(state["TrainLoss"]));
+            Assert.Equal(record.ValidationLoss, Assert.IsType<double>(state["ValidationLoss"]));
+            Assert.Equal(record.ValidationMetric, Assert.IsType<double>(state["ValidationMetric"]));
+            Assert.Equal(record.LearningRate, Assert.IsType<float>(state["LearningRate"]));
+            Assert.Equal(0.01f, (float)state["LearningRate"]!);
+            Assert.True(Assert.IsType<double>(state["Seconds"]) >= 0);
+            Assert.Contains($"Epoch {i + 1}", entry.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ContextOptionSendsEpochMessagesToTheMLContextLog()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, validation) = Data(ml);
+        var messages = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Source.Contains("Mlp", StringComparison.Ordinal))
+                lock (messages) messages.Add(e.RawMessage);
+        };
+        ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { HiddenLayers = [6], NumberOfEpochs = 4, LearningRate = 0.01f, Context = ml }).Fit(train, validation);
+
+        var epochs = messages.Where(m => m.StartsWith("Epoch ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(4, epochs.Length);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.StartsWith($"Epoch {i + 1}: train loss ", epochs[i], StringComparison.Ordinal);
+            Assert.Contains("validation loss", epochs[i], StringComparison.Ordinal);
+            Assert.Contains("learning rate", epochs[i], StringComparison.Ordinal);
+        }
+        Assert.Contains(messages, m => m.StartsWith("Read ", StringComparison.Ordinal) && m.Contains("4 features", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EpochCompletedCallbackSeesEveryEpochRecordOfTheHistory()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, validation) = Data(ml);
+        var seen = new List<EpochRecord>();
+        var model = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { HiddenLayers = [6], NumberOfEpochs = 6, LearningRate = 0.01f, EpochCompleted = seen.Add }).Fit(train, validation);
+        Assert.Equal(model.Model.History, seen);
+        Assert.Equal(Enumerable.Range(1, 6), seen.Select(r => r.Epoch));
+        Assert.All(seen, r => Assert.True(r.Steps > 0));
+    }
+
+    [Fact]
+    public void CancellingFromTheCallbackStopsEarlyAndFitReturnsAUsableTransformer()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, validation) = Data(ml);
+        using var cancellation = new CancellationTokenSource();
+        var messages = new List<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains("Mlp", StringComparison.Ordinal)) lock (messages) messages.Add(e.RawMessage); };
+        var options = new MlpMulticlassOptions
+        {
+            HiddenLayers = [6],
+            NumberOfEpochs = 1000,
+            LearningRate = 0.05f,
+            CancellationToken = cancellation.Token,
+            EpochCompleted = r => { if (r.Epoch == 3) cancellation.Cancel(); },
+            Context = ml,
+        };
+        var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(train);
+
+        Assert.Equal(3, model.Model.History.Count);
+        var scored = model.Transform(validation);
+        var scores = scored.GetColumn<float[]>("Score").ToArray();
+        Assert.All(scores, s => Assert.Equal(1.0, s.Sum(), 1e-5));
+        Assert.True(ml.MulticlassClassification.Evaluate(scored).MicroAccuracy > 0.5);
+        Assert.Contains(messages, m => m.Contains("cancelled after 3 epochs", StringComparison.Ordinal));
+    }
+}
