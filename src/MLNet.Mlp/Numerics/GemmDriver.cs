@@ -85,8 +85,9 @@ internal static unsafe class GemmDriver
     {
         // More chunks than threads lets the caller absorb a helper that starts late on a busy host;
         // chunks are cheap because each thread packs the shared operand only once per job (see RunPart).
+        // Row chunks that read B in place each stream all of B from L3, so those stay one per thread.
         long macs = (long)job.M * job.N * job.K;
-        int perThread = macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
+        int perThread = !splitN && job.DirectB ? 1 : macs >= (1L << 24) ? 4 : macs >= (1L << 22) ? 2 : 1;
         int chunks = Math.Min(units, threads * perThread);
         GemmJob shared = job;
         shared.Id = Interlocked.Increment(ref s_nextJobId);
@@ -135,7 +136,8 @@ internal static unsafe class GemmDriver
         int ncMax = Math.Min(NcMax, (cols + nr - 1) / nr * nr);
         GemmBuffers buffers = GemmBuffers.Current;
         float* packA = buffers.GetA(mcMax * kcBlock);
-        float* packB = buffers.GetB(ncMax * kcBlock);
+        // Reading B in place needs room for just the ragged last panel.
+        float* packB = buffers.GetB((job.DirectB ? nr : ncMax) * kcBlock);
         float* tile = buffers.Tile;
 
         // In a chunked job every chunk spans the whole shared operand, so each thread packs it once
@@ -173,7 +175,7 @@ internal static unsafe class GemmDriver
                     // Only the ragged last panel needs a zero-padded copy; full panels are read in place.
                     if (fullCols < nc)
                     {
-                        GemmPacking.PackBPanel(job.B, false, n, k, pc, kc, jc + fullCols, nc - fullCols, nr, packB + (nint)fullCols * kc);
+                        GemmPacking.PackBPanel(job.B, false, n, k, pc, kc, jc + fullCols, nc - fullCols, nr, packB);
                     }
                 }
                 else if (wholeB)
@@ -229,7 +231,7 @@ internal static unsafe class GemmDriver
                         }
                         else
                         {
-                            bp = packB + (nint)jr * kc;
+                            bp = directB ? packB : packB + (nint)jr * kc;
                             ldb = nr;
                         }
 

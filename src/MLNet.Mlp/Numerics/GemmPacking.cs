@@ -28,9 +28,9 @@ internal static unsafe class GemmPacking
         {
             int rows = Math.Min(mr, mc - s);
             float* strip = dst + (nint)s * kc;
-            if (rows == mr && mr == GemmMicroKernel.Mr512 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            if (mr == GemmMicroKernel.Mr512 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                PackARows512(a + (nint)(i0 + s) * k + p0, k, kc, strip);
+                PackARows512(a + (nint)(i0 + s) * k + p0, k, rows, kc, strip);
             }
             else
             {
@@ -76,11 +76,11 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // Interleaves 12 row-major rows 16 depths at a time with an in-register transpose. Each 16-lane
+    // Interleaves up to 12 row-major rows 16 depths at a time with an in-register transpose. Each 16-lane
     // store spills 4 lanes into the next depth step, which the following store overwrites; the packed
-    // buffers keep 16 floats of slack for the final spill.
+    // buffers keep 16 floats of slack for the final spill. Slots of missing rows get zeros (never read).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackARows512(float* src, int lda, int kc, float* dst)
+    private static void PackARows512(float* src, int lda, int rows, int kc, float* dst)
     {
         const int Mr = GemmMicroKernel.Mr512;
         int p = 0;
@@ -89,17 +89,17 @@ internal static unsafe class GemmPacking
         {
             float* s = src + p;
             Vector512<float> r0 = Vector512.Load(s);
-            Vector512<float> r1 = Vector512.Load(s + (nint)lda);
-            Vector512<float> r2 = Vector512.Load(s + (nint)lda * 2);
-            Vector512<float> r3 = Vector512.Load(s + (nint)lda * 3);
-            Vector512<float> r4 = Vector512.Load(s + (nint)lda * 4);
-            Vector512<float> r5 = Vector512.Load(s + (nint)lda * 5);
-            Vector512<float> r6 = Vector512.Load(s + (nint)lda * 6);
-            Vector512<float> r7 = Vector512.Load(s + (nint)lda * 7);
-            Vector512<float> r8 = Vector512.Load(s + (nint)lda * 8);
-            Vector512<float> r9 = Vector512.Load(s + (nint)lda * 9);
-            Vector512<float> ra = Vector512.Load(s + (nint)lda * 10);
-            Vector512<float> rb = Vector512.Load(s + (nint)lda * 11);
+            Vector512<float> r1 = rows > 1 ? Vector512.Load(s + (nint)lda) : z;
+            Vector512<float> r2 = rows > 2 ? Vector512.Load(s + (nint)lda * 2) : z;
+            Vector512<float> r3 = rows > 3 ? Vector512.Load(s + (nint)lda * 3) : z;
+            Vector512<float> r4 = rows > 4 ? Vector512.Load(s + (nint)lda * 4) : z;
+            Vector512<float> r5 = rows > 5 ? Vector512.Load(s + (nint)lda * 5) : z;
+            Vector512<float> r6 = rows > 6 ? Vector512.Load(s + (nint)lda * 6) : z;
+            Vector512<float> r7 = rows > 7 ? Vector512.Load(s + (nint)lda * 7) : z;
+            Vector512<float> r8 = rows > 8 ? Vector512.Load(s + (nint)lda * 8) : z;
+            Vector512<float> r9 = rows > 9 ? Vector512.Load(s + (nint)lda * 9) : z;
+            Vector512<float> ra = rows > 10 ? Vector512.Load(s + (nint)lda * 10) : z;
+            Vector512<float> rb = rows > 11 ? Vector512.Load(s + (nint)lda * 11) : z;
             Vector512<float> rc = z, rd = z, re = z, rf = z;
             Transpose16(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7,
                 ref r8, ref r9, ref ra, ref rb, ref rc, ref rd, ref re, ref rf);
@@ -124,7 +124,7 @@ internal static unsafe class GemmPacking
 
         for (; p < kc; p++)
         {
-            for (int r = 0; r < Mr; r++)
+            for (int r = 0; r < rows; r++)
             {
                 dst[(nint)p * Mr + r] = src[(nint)r * lda + p];
             }
