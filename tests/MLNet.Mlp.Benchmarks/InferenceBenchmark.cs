@@ -80,7 +80,9 @@ internal static class InferenceBenchmark
 
         string zip = Path.Combine(Path.GetTempPath(), $"mlnet-mlp-bench-{Environment.ProcessId}.zip");
         ml.Model.Save(model, train.Schema, zip);
+        // Two loads: disposing a PredictionEngine over the ONNX-backed chain disposes its ONNX Runtime session.
         ITransformer loaded = ml.Model.Load(zip, out _);
+        ITransformer loadedForEngine = ml.Model.Load(zip, out _);
         File.Delete(zip);
 
         var result = new List<Row>
@@ -89,7 +91,7 @@ internal static class InferenceBenchmark
             Engine<MlpOutput>(ml, mlpOnly, inputs, passes, "PredictionEngine, one row at a time (the Mlp transformer alone)", "≥ 100k rows/s"),
             Transform(model, test, passes, "model.Transform(test) enumerated (Score + PredictedLabel)", "≥ 0.72M rows/s"),
             Transform(mlpOnly, test, passes, "Mlp transformer alone: Transform(test) enumerated", "≥ 0.72M rows/s"),
-            Engine<ChainOutput>(ml, loaded, inputs, passes, "ONNX-backed model after ml.Model.Load: PredictionEngine", ""),
+            Engine<ChainOutput>(ml, loadedForEngine, inputs, passes, "ONNX-backed model after ml.Model.Load: PredictionEngine", ""),
             Transform(loaded, test, passes, "ONNX-backed model after ml.Model.Load: Transform(test) enumerated", ""),
         };
         return result;

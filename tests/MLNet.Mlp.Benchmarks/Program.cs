@@ -24,6 +24,8 @@ switch (command)
         return PeersBenchmark.RunOne(rest);
     case "memory":
         return MemoryBenchmark.Run(rest);
+    case "profile":
+        return ProfileSteps.Run(rest);
     case "all":
         return AllBenchmarks.Run(rest);
     default:
@@ -39,6 +41,7 @@ switch (command)
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");
         Console.WriteLine("                      --cputime (time 1-thread runs by thread CPU time; robust on a shared host)");
         Console.WriteLine("  gemm-bdn   the same kernel under BenchmarkDotNet (slower, statistically careful)");
+        Console.WriteLine("  profile W  stopwatch per phase of a training step (gather, forward, backward, finite check, optimizer) on random data");
         Console.WriteLine("  train-one W / peer-one NAME   one run in this process (what the commands above launch)");
         return command == "help" ? 0 : 1;
 }
