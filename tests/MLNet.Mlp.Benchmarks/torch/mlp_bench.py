@@ -156,7 +156,7 @@ def infer(args):
     info["batch1RowsPerSecondMedian"] = f"{statistics.median(single):.0f}"
     info["fullBatchRowsPerSecondBest"] = f"{max(batch):.0f}"
     info["fullBatchRowsPerSecondMedian"] = f"{statistics.median(batch):.0f}"
-    return dict(side="torch", workload="infer", epochSeconds=[], accuracy=float("nan"), fitSeconds=0,
+    return dict(side="torch", workload="infer", epochSeconds=[], accuracy=0.0, fitSeconds=0,
                 peakBytes=0, dataBytes=0, threads=torch.get_num_threads(), info=info)
 
 
@@ -172,7 +172,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     result = train(args) if args.mode == "train" else infer(args)
-    print("RESULT " + json.dumps(result, allow_nan=True), flush=True)
+    print("RESULT " + json.dumps(result, allow_nan=False), flush=True)
 
 
 if __name__ == "__main__":
