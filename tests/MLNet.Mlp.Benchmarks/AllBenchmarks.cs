@@ -17,6 +17,7 @@ internal static class AllBenchmarks
         int reps = IntOption(args, "--reps", quick ? 1 : 3);
         string output = StringOption(args, "--out") ?? Path.Combine(RepositoryRoot, "benchmarks", "results.md");
         var started = DateTime.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         Console.WriteLine("== gemm (256×784→512 forward, the issue's kernel target) ==");
         string gemm = CaptureSelf("gemm", "--quick", "--filter", "256x784->512");
@@ -48,7 +49,7 @@ internal static class AllBenchmarks
         sb.AppendLine("# MLNet.Mlp benchmark results");
         sb.AppendLine();
         sb.AppendLine($"Written by `dotnet tests/MLNet.Mlp.Benchmarks/bin/Release/net10.0/MLNet.Mlp.Benchmarks.dll all{(args.Length > 0 ? " " + string.Join(' ', args) : "")}` " +
-                      $"on {started:yyyy-MM-dd HH:mm} UTC ({F((DateTime.UtcNow - started).TotalMinutes, "F0")} minutes). See tests/MLNet.Mlp.Benchmarks/README.md for how each number is measured.");
+                      $"on {started:yyyy-MM-dd HH:mm} UTC ({F(clock.Elapsed.TotalMinutes, "F0")} minutes). See tests/MLNet.Mlp.Benchmarks/README.md for how each number is measured.");
         sb.AppendLine();
         sb.AppendLine("| machine | |");
         sb.AppendLine("|---|---|");
