@@ -10,11 +10,38 @@ switch (command)
     case "gemm-bdn":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<GemmBdnBenchmarks>(args: rest);
         return 0;
+    case "train":
+        return TrainBenchmark.Run(rest);
+    case "train-one":
+        return TrainBenchmark.RunOne(rest);
+    case "torch":
+        return TrainBenchmark.Run([.. rest, "--torch-only"]);
+    case "inference":
+        return InferenceBenchmark.Run(rest);
+    case "peers":
+        return PeersBenchmark.Run(rest);
+    case "peer-one":
+        return PeersBenchmark.RunOne(rest);
+    case "memory":
+        return MemoryBenchmark.Run(rest);
+    case "profile":
+        return ProfileSteps.Run(rest);
+    case "all":
+        return AllBenchmarks.Run(rest);
     default:
-        Console.WriteLine("Usage: MLNet.Mlp.Benchmarks <command> [options]");
+        Console.WriteLine("Usage: dotnet MLNet.Mlp.Benchmarks.dll <command> [options]   (build with -c Release)");
+        Console.WriteLine("  all        everything below in one run; writes benchmarks/results.md (options: --reps N, --quick, --no-torch, --out FILE)");
+        Console.WriteLine("  train      W1-W4 through the ML.NET API, each run a fresh process, alternating with the PyTorch peer");
+        Console.WriteLine("             options: --reps N (3), --workloads W1,W3, --epochs N (override), --threads N, --no-torch");
+        Console.WriteLine("  torch      the PyTorch peer alone (torch/mlp_bench.py), same options as train");
+        Console.WriteLine("  inference  rows/s: PredictionEngine one row at a time, Transform enumerated, ONNX-backed model after Load");
+        Console.WriteLine("  peers      ML.NET's SdcaMaximumEntropy, LbfgsMaximumEntropy and LightGbm on the same split");
+        Console.WriteLine("  memory     peak working set of a fresh process training W3, next to the data size as floats");
         Console.WriteLine("  gemm       GFLOP/s of MatrixMultiply for the network's shapes at 1 and 2 threads, next to the measured FMA peak");
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");
         Console.WriteLine("                      --cputime (time 1-thread runs by thread CPU time; robust on a shared host)");
         Console.WriteLine("  gemm-bdn   the same kernel under BenchmarkDotNet (slower, statistically careful)");
+        Console.WriteLine("  profile W  stopwatch per phase of a training step (gather, forward, backward, finite check, optimizer) on random data");
+        Console.WriteLine("  train-one W / peer-one NAME   one run in this process (what the commands above launch)");
         return command == "help" ? 0 : 1;
 }

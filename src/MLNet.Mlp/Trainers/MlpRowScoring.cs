@@ -17,6 +17,32 @@ internal sealed class MlpRowScoring
     private VBuffer<float> _featureBuffer;
     private long _scoredPosition = -1;
 
+    // Batched scoring (Transform cursors): a second cursor over the same input reads the feature vectors of the
+    // next rows ahead, they are scored together, and each row's outputs are served when the main cursor gets
+    // there. Row ids are compared, so a row the read-ahead did not see identically is scored alone.
+    // Batches hold at most GemmDriver.DotMaxRows rows: such products take the same kernel path as a single row,
+    // so every value is bit-identical to one-row-at-a-time scoring (the PredictionEngine path).
+    private const int BatchRows = Numerics.GemmDriver.DotMaxRows;
+    private DataViewRowCursor? _ahead;
+    private readonly ValueGetter<VBuffer<float>>? _getAheadFeatures;
+    private readonly ValueGetter<DataViewRowId>? _getAheadId, _getId;
+    private readonly float[] _batchFeatures = [], _batchOutputs = [];
+    private readonly DataViewRowId[] _batchIds = [];
+    private long _batchStart = -1;
+    private int _batchCount;
+
+    public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input, DataViewRowCursor readAhead)
+        : this(mapper, input)
+    {
+        _ahead = readAhead;
+        _getAheadFeatures = readAhead.GetGetter<VBuffer<float>>(readAhead.Schema[mapper.FeatureColumn.Index]);
+        _getAheadId = readAhead.GetIdGetter();
+        _getId = input.GetIdGetter();
+        _batchFeatures = new float[BatchRows * mapper.Model.FeatureCount];
+        _batchOutputs = new float[BatchRows * mapper.Model.OutputCount];
+        _batchIds = new DataViewRowId[BatchRows];
+    }
+
     public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input)
     {
         _mapper = mapper;
@@ -60,6 +86,11 @@ internal sealed class MlpRowScoring
     private void EnsureScored()
     {
         if (_scoredPosition == _input.Position) return;
+        if (_ahead != null && TryScoreFromBatch())
+        {
+            _scoredPosition = _input.Position;
+            return;
+        }
         _getFeatures(ref _featureBuffer);
         if (_featureBuffer.Length != _features.Length)
             throw new InvalidOperationException($"Row {_input.Position}: feature column '{_mapper.FeatureColumn.Name}' has {_featureBuffer.Length} values; the model expects {_features.Length}.");
@@ -67,4 +98,52 @@ internal sealed class MlpRowScoring
         _scorer.Score(_features);
         _scoredPosition = _input.Position;
     }
+
+    private bool TryScoreFromBatch()
+    {
+        long position = _input.Position;
+        if (position < _batchStart) return false;
+        if (position >= _batchStart + _batchCount && !FillBatch(position)) return false;
+        int index = (int)(position - _batchStart);
+        DataViewRowId id = default;
+        _getId!(ref id);
+        if (!id.Equals(_batchIds[index])) return false;
+        _scorer.SetOutputs(_batchOutputs, index);
+        return true;
+    }
+
+    // Moves the read-ahead cursor to the main cursor's row and scores up to BatchRows rows from there.
+    private bool FillBatch(long position)
+    {
+        var ahead = _ahead!;
+        while (ahead.Position < position)
+        {
+            if (!ahead.MoveNext()) { StopReadingAhead(); return false; }
+        }
+        if (ahead.Position != position) { StopReadingAhead(); return false; }
+        int f = _features.Length, rows = 0;
+        while (true)
+        {
+            _getAheadFeatures!(ref _featureBuffer);
+            if (_featureBuffer.Length != f) break;   // the main cursor reports the error for that row
+            _featureBuffer.CopyTo(_batchFeatures, rows * f);
+            _getAheadId!(ref _batchIds[rows]);
+            rows++;
+            if (rows == BatchRows || !ahead.MoveNext()) break;
+        }
+        if (rows == 0) { StopReadingAhead(); return false; }
+        _scorer.ScoreBatch(_batchFeatures.AsSpan(0, rows * f), rows, _batchOutputs);
+        _batchStart = position;
+        _batchCount = rows;
+        return true;
+    }
+
+    private void StopReadingAhead()
+    {
+        _ahead?.Dispose();
+        _ahead = null;
+    }
+
+    /// <summary>Releases the read-ahead cursor.</summary>
+    public void Dispose() => StopReadingAhead();
 }

@@ -25,7 +25,10 @@ internal sealed class MlpScoredDataView : IDataView
     {
         var needed = columnsNeeded.ToArray();
         var inputCursor = _input.GetRowCursor(_mapper.GetDependencies(needed), rand);
-        return new Cursor(_mapper, inputCursor, needed.Select(c => c.Index).ToHashSet());
+        // Without shuffling, a second cursor over the input sees the same rows in the same order: it reads the
+        // feature vectors ahead so that rows are scored in batches.
+        var readAhead = rand == null && needed.Any(_mapper.IsPrediction) ? _input.GetRowCursor([_mapper.FeatureColumn]) : null;
+        return new Cursor(_mapper, inputCursor, readAhead, needed.Select(c => c.Index).ToHashSet());
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -38,12 +41,12 @@ internal sealed class MlpScoredDataView : IDataView
         private readonly HashSet<int> _active;
         private readonly MlpRowScoring _scoring;
 
-        public Cursor(MlpBoundMapper mapper, DataViewRowCursor input, HashSet<int> active)
+        public Cursor(MlpBoundMapper mapper, DataViewRowCursor input, DataViewRowCursor? readAhead, HashSet<int> active)
         {
             _mapper = mapper;
             _input = input;
             _active = active;
-            _scoring = new MlpRowScoring(mapper, input);
+            _scoring = readAhead != null ? new MlpRowScoring(mapper, input, readAhead) : new MlpRowScoring(mapper, input);
         }
 
         public override DataViewSchema Schema => _mapper.OutputSchema;
@@ -66,7 +69,11 @@ internal sealed class MlpScoredDataView : IDataView
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _input.Dispose();
+            if (disposing)
+            {
+                _scoring.Dispose();
+                _input.Dispose();
+            }
             base.Dispose(disposing);
         }
     }

@@ -29,6 +29,22 @@ internal sealed class MlpScorer
             for (int k = 0; k < _outputs.Length; k++) _outputs[k] = _outputs[k] * scale[k] + mean[k];
     }
 
+    /// <summary>Network outputs for <paramref name="rows"/> examples at once, each row post-processed exactly as <see cref="Score"/> does.</summary>
+    public void ScoreBatch(ReadOnlySpan<float> features, int rows, Span<float> outputs)
+    {
+        var network = _model.Network;
+        int k = _outputs.Length;
+        if (_model.Task == MlpTask.BinaryClassification)
+            network.PredictPreActivation(features, outputs, rows, 1);
+        else
+            network.Predict(features, outputs, rows, 1);
+        if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
+            for (int i = 0; i < rows * k; i++) outputs[i] = outputs[i] * scale[i % k] + mean[i % k];
+    }
+
+    /// <summary>Makes row <paramref name="row"/> of a <see cref="ScoreBatch"/> result the current outputs.</summary>
+    public void SetOutputs(ReadOnlySpan<float> batchOutputs, int row) => batchOutputs.Slice(row * _outputs.Length, _outputs.Length).CopyTo(_outputs);
+
     public float Logit => _outputs[0];
 
     public float Probability => StableMath.Sigmoid(_outputs[0]);
