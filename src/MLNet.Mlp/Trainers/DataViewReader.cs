@@ -147,11 +147,10 @@ internal static class DataViewReader
                 getVector!(ref labelBuffer);
                 if (labelBuffer.Length != targetWidth)
                     throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' has {labelBuffer.Length} values; expected {targetWidth}.");
-                var dense = labelBuffer.DenseValues().ToArray();
-                if (dense.Any(float.IsNaN)) { skipped++; continue; }
-                int bad = FiniteCheck.IndexOfNonFinite(dense);
-                if (bad >= 0) throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' slot {bad} holds {dense[bad]}; regression labels must be finite.");
-                dense.CopyTo(rowTargets, 0);
+                labelBuffer.CopyTo(rowTargets);   // densifies a sparse label without a per-row allocation
+                if (Array.Exists(rowTargets, float.IsNaN)) { skipped++; continue; }
+                int bad = FiniteCheck.IndexOfNonFinite(rowTargets);
+                if (bad >= 0) throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' slot {bad} holds {rowTargets[bad]}; regression labels must be finite.");
             }
 
             getFeatures(ref featureBuffer);
