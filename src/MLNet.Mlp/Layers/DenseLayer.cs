@@ -56,10 +56,12 @@ public sealed class DenseLayer : Layer
 
     /// <summary>
     /// Below this many multiply-adds a product runs on the calling thread: between the small products of a
-    /// training step the GEMM helper thread goes to sleep, and waking it costs more than the second core saves
-    /// (measured: W1/W2 steps at batch 20/64 were ~1.5× slower with two threads). Results do not depend on it.
+    /// training step the GEMM helper thread can miss its spin window, and waking it costs more than the second core
+    /// saves (measured: W1's 2M-MAC products at batch 20 swing between 0.16 and 0.37 s/epoch with two threads, against
+    /// a steady 0.20 on one). W2's 6.4M-MAC products at batch 64 do pay: 0.180 s against 0.207 s best epoch over three
+    /// runs each, so the cut sits at 4M. Results do not depend on it.
     /// </summary>
-    internal const long SharedMinMacs = 1L << 23;
+    internal const long SharedMinMacs = 1L << 22;
 
     private static int Threads(int m, int n, int k, int maxThreads) => (long)m * n * k < SharedMinMacs ? 1 : maxThreads;
 
