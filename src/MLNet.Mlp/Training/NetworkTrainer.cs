@@ -123,7 +123,7 @@ public static class NetworkTrainer
                 double loss = network.Backward(ws, batchX, batchY.AsSpan(0, rows * tw), w, options.Loss, rows, 1f / rows, context);
                 if (!double.IsFinite(loss)) Diverge(network, epochIndex, steps, learningRate, "loss", lastGoodParameters, lastGoodState, lastGoodEpoch);
 
-                var step = new OptimizerStep(learningRate, state.Step + 1, network.DecayedParameterCount);
+                var step = new OptimizerStep(learningRate, state.Step + 1, network.DecayedParameterCount) { MaxThreads = threads };
                 // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator every step.
                 for (int i = 0; i < transforms.Count; i++) transforms[i].Apply(gradients, parameters, step);
                 if (FiniteCheck.IndexOfNonFinite(gradients) >= 0) Diverge(network, epochIndex, steps, learningRate, "gradient", lastGoodParameters, lastGoodState, lastGoodEpoch);
