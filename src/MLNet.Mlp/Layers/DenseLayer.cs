@@ -55,13 +55,13 @@ public sealed class DenseLayer : Layer
     }
 
     /// <summary>
-    /// Below this many multiply-adds a product runs on the calling thread: between the small products of a
-    /// training step the GEMM helper thread can miss its spin window, and waking it costs more than the second core
-    /// saves (measured: W1's 2M-MAC products at batch 20 swing between 0.16 and 0.37 s/epoch with two threads, against
-    /// a steady 0.20 on one). W2's 6.4M-MAC products at batch 64 do pay: 0.180 s against 0.207 s best epoch over three
-    /// runs each, so the cut sits at 4M. Results do not depend on it.
+    /// Below this many multiply-adds a product runs on the calling thread: handing a tiny product to the GEMM helper
+    /// costs more than the second core saves. Above it both cores pay as long as the helper is still spinning from
+    /// the previous job, which holds when the whole step keeps it busy (the optimizers' updates share it too):
+    /// measured W1 (2M-MAC products, batch 20) best epoch 0.20 → 0.135 s, W2 (6.4M) 0.207 → 0.138 s. On a bad
+    /// stretch of the shared host (about one run in ten) a W1 run instead stays near 0.27 s. Results do not depend on it.
     /// </summary>
-    internal const long SharedMinMacs = 1L << 22;
+    internal const long SharedMinMacs = 1L << 20;
 
     private static int Threads(int m, int n, int k, int maxThreads) => (long)m * n * k < SharedMinMacs ? 1 : maxThreads;
 

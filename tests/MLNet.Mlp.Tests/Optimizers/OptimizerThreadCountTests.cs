@@ -8,12 +8,14 @@ public class OptimizerThreadCountTests
     private const int Length = 100_003;   // above the parallel threshold, with a tail that is not a whole vector
     private const int Decayed = 70_001;   // the weight-decay prefix ends inside a chunk
 
-    public static TheoryData<string> Optimizers => new() { "Adam", "AdamWeightDecay", "AdamW" };
+    public static TheoryData<string> Optimizers => new() { "Adam", "AdamWeightDecay", "AdamW", "Sgd", "SgdWeightDecay" };
 
     private static IOptimizer Create(string name) => name switch
     {
         "Adam" => new AdamOptimizer(),
         "AdamWeightDecay" => new AdamOptimizer(weightDecay: 0.01f),
+        "Sgd" => new SgdOptimizer(),
+        "SgdWeightDecay" => new SgdOptimizer(weightDecay: 0.01f),
         _ => new AdamWOptimizer(),
     };
 
