@@ -47,13 +47,14 @@ internal static class ProfileSteps
             long t3 = Stopwatch.GetTimestamp();
             FiniteCheck.IndexOfNonFinite(net.GradientArray);
             long t4 = Stopwatch.GetTimestamp();
-            opt.Update(net.ParameterArray, net.GradientArray, state, new OptimizerStep(0.001f, s + 1, net.DecayedParameterCount));
+            // As NetworkTrainer does: the optimizer may share the cores.
+            opt.Update(net.ParameterArray, net.GradientArray, state, new OptimizerStep(0.001f, s + 1, net.DecayedParameterCount) { MaxThreads = threads });
             long t5 = Stopwatch.GetTimestamp();
             if (s < steps / 10) continue;   // warm-up
             t[0] += t1 - t0; t[1] += t2 - t1; t[2] += t3 - t2; t[3] += t4 - t3; t[4] += t5 - t4;
         }
         long u0 = Stopwatch.GetTimestamp();
-        for (int s = 0; s < 1000; s++) opt.Update(net.ParameterArray, net.GradientArray, state, new OptimizerStep(0.001f, s + 1, net.DecayedParameterCount));
+        for (int s = 0; s < 1000; s++) opt.Update(net.ParameterArray, net.GradientArray, state, new OptimizerStep(0.001f, s + 1, net.DecayedParameterCount) { MaxThreads = threads });
         Console.WriteLine($"optimizer alone (hot caches) {F((Stopwatch.GetTimestamp() - u0) * 1e6 / Stopwatch.Frequency / 1000, "F1")} µs/step");
         double n = steps - steps / 10, us = 1e6 / Stopwatch.Frequency;
         string[] names = ["gather", "forward", "backward", "finite check", "optimizer"];

@@ -70,12 +70,20 @@ internal static class TrainBenchmark
             Threads = threads,
         };
         run.Info["trainLoss"] = F(mlp.Model.History[^1].TrainingLoss, "F5");
+        // A hash of the trained parameters' bits: a speed change must leave it unchanged for a given seed and thread count.
+        run.Info["paramHash"] = ParameterHash(mlp.Model.CopyNetwork().ParameterArray);
         if (evaluate)
         {
             IDataView test = ml.Data.LoadFromIdx(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"), Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
             run.Accuracy = ml.MulticlassClassification.Evaluate(model.Transform(test)).MicroAccuracy;
         }
         return run;
+    }
+
+    private static string ParameterHash(float[] parameters)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameters.AsSpan());
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16];
     }
 
     /// <summary><c>train [--reps N] [--workloads W1,W2] [--epochs N] [--no-torch] [--threads N]</c>.</summary>

@@ -55,11 +55,14 @@ public sealed class DenseLayer : Layer
     }
 
     /// <summary>
-    /// Below this many multiply-adds a product runs on the calling thread: between the small products of a
-    /// training step the GEMM helper thread goes to sleep, and waking it costs more than the second core saves
-    /// (measured: W1/W2 steps at batch 20/64 were ~1.5× slower with two threads). Results do not depend on it.
+    /// Below this many multiply-adds a product runs on the calling thread: handing a tiny product to the GEMM helper
+    /// costs more than the second core saves. Above it both cores pay as long as the helper is still spinning from
+    /// the previous job, which holds when the whole step keeps it busy (the optimizers' updates share it too):
+    /// measured W1 (2M-MAC products, batch 20) best epoch 0.20 → 0.135 s, W2 (6.4M) 0.207 → 0.138 s. On a bad
+    /// stretch of the shared host (the second vCPU busy elsewhere) such a W1 run stays near 0.27 s instead, which is
+    /// why the trainer times both settings each epoch (Training/StepThreadTuner). Results do not depend on it.
     /// </summary>
-    internal const long SharedMinMacs = 1L << 23;
+    internal const long SharedMinMacs = 1L << 20;
 
     private static int Threads(int m, int n, int k, int maxThreads) => (long)m * n * k < SharedMinMacs ? 1 : maxThreads;
 

@@ -13,6 +13,8 @@ internal sealed class GemmTask
     private static readonly Stack<GemmTask> s_pool = new(Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new GemmTask()));
     private readonly object _gate = new();
     private GemmJob _job;
+    // Set instead of _job when the task carries other chunked work (ParallelChunks).
+    private IChunkedWork? _work;
     private bool _splitN;
     private int _unit;
     private int _units;
@@ -33,6 +35,7 @@ internal sealed class GemmTask
 
         task ??= new GemmTask();
         task._job = job;
+        task._work = null;
         task._splitN = splitN;
         task._unit = unit;
         task._units = units;
@@ -41,6 +44,14 @@ internal sealed class GemmTask
         task._done = 0;
         task._participants = 1;
         Volatile.Write(ref task._next, 0);
+        return task;
+    }
+
+    /// <summary>Takes a task that runs <paramref name="work"/> in <paramref name="chunks"/> chunks instead of a multiply.</summary>
+    public static GemmTask Rent(IChunkedWork work, int chunks)
+    {
+        GemmTask task = Rent(default, false, 1, chunks, chunks);
+        task._work = work;
         return task;
     }
 
@@ -66,7 +77,8 @@ internal sealed class GemmTask
 
             try
             {
-                GemmDriver.RunPart(in _job, PartOf(index));
+                if (_work is { } work) work.RunChunk(index, _chunks);
+                else GemmDriver.RunPart(in _job, PartOf(index));
             }
             catch (Exception e)
             {
@@ -123,6 +135,7 @@ internal sealed class GemmTask
         if (Interlocked.Decrement(ref _participants) == 0)
         {
             _job = default;
+            _work = null;
             lock (s_pool)
             {
                 s_pool.Push(this);

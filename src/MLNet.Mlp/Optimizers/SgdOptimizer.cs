@@ -80,6 +80,14 @@ public sealed class SgdOptimizer : IOptimizer
         int d = step.DecayedCount;
         if (!hasMomentum)
         {
+            // Alone this saves little (the pass is bound by cache bandwidth), but it keeps the GEMM helper spinning
+            // between a step's products, so that they hand over without a kernel wake-up.
+            if (step.MaxThreads > 1 && parameters.Length >= SgdChunkedUpdate.MinParallelLength)
+            {
+                SgdChunkedUpdate.Run(parameters, gradients, d, step.LearningRate, WeightDecay, step.MaxThreads);
+                return;
+            }
+
             // Plain SGD as one explicit SIMD loop (the generic loop is several times slower than memory bandwidth);
             // the same operations in the same order, so the results are bit-identical.
             Plain(parameters[..d], gradients[..d], step.LearningRate, WeightDecay);
@@ -92,7 +100,7 @@ public sealed class SgdOptimizer : IOptimizer
         ElementwiseLoop.Run(kernel with { Decay = 0f }, parameters[d..], gradients[d..], buffer.IsEmpty ? buffer : buffer[d..], default, default);
     }
 
-    private static void Plain(Span<float> theta, ReadOnlySpan<float> gradient, float learningRate, float decay)
+    internal static void Plain(Span<float> theta, ReadOnlySpan<float> gradient, float learningRate, float decay)
     {
         int n = theta.Length;
         ref float p = ref MemoryMarshal.GetReference(theta);

@@ -20,9 +20,11 @@ internal sealed class MlpRowScoring
     // Batched scoring (Transform cursors): a second cursor over the same input reads the feature vectors of the
     // next rows ahead, they are scored together, and each row's outputs are served when the main cursor gets
     // there. Row ids are compared, so a row the read-ahead did not see identically is scored alone.
-    // Batches hold at most GemmDriver.DotMaxRows rows: such products take the same kernel path as a single row,
-    // so every value is bit-identical to one-row-at-a-time scoring (the PredictionEngine path).
-    private const int BatchRows = Numerics.GemmDriver.DotMaxRows;
+    // A read-ahead holds several blocks of GemmDriver.DotMaxRows rows, scored as separate products that the cores
+    // share: such products take the same kernel path as a single row, so every value is bit-identical to
+    // one-row-at-a-time scoring (the PredictionEngine path).
+    private const int BatchRows = 8 * ParallelBatchScoring.BlockRows;
+    private readonly ParallelBatchScoring? _batchScoring;
     private DataViewRowCursor? _ahead;
     private readonly ValueGetter<VBuffer<float>>? _getAheadFeatures;
     private readonly ValueGetter<DataViewRowId>? _getAheadId, _getId;
@@ -41,6 +43,7 @@ internal sealed class MlpRowScoring
         _batchFeatures = new float[BatchRows * mapper.Model.FeatureCount];
         _batchOutputs = new float[BatchRows * mapper.Model.OutputCount];
         _batchIds = new DataViewRowId[BatchRows];
+        _batchScoring = new ParallelBatchScoring(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount);
     }
 
     public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input)
@@ -132,7 +135,7 @@ internal sealed class MlpRowScoring
             if (rows == BatchRows || !ahead.MoveNext()) break;
         }
         if (rows == 0) { StopReadingAhead(); return false; }
-        _scorer.ScoreBatch(_batchFeatures.AsSpan(0, rows * f), rows, _batchOutputs);
+        _batchScoring!.Score(_batchFeatures, rows, _batchOutputs);
         _batchStart = position;
         _batchCount = rows;
         return true;

@@ -83,6 +83,7 @@ public static class NetworkTrainer
         if (hasBatchNorm && (train.Rows < 2 || options.BatchSize < 2))
             throw new ArgumentException($"Batch normalization needs at least two examples per batch; got {train.Rows} rows and batch size {options.BatchSize}.", nameof(options));
         var transforms = options.GradientTransforms;
+        var tuner = new StepThreadTuner(threads);
 
         var stopping = options.EarlyStopping;
         double best = double.NaN;
@@ -99,6 +100,7 @@ public static class NetworkTrainer
             for (int i = 0; i < order.Length; i++) order[i] = i;
             if (options.Shuffle) new RandomSource(options.Seed, ShuffleStream, (ulong)epochIndex).ShuffleInPlace(order);
 
+            tuner.StartEpoch();
             double lossSum = 0, weightSum = 0;
             float learningRate = 0f;
             int steps = 0;
@@ -118,18 +120,20 @@ public static class NetworkTrainer
                 long t = options.ScheduleUnit == ScheduleUnit.Step ? state.Step : epochIndex;
                 learningRate = options.Schedule.GetLearningRate(options.LearningRate, t);
                 dropoutRandom?.Reseed(options.Seed, DropoutStream, (ulong)state.Step);
-                var context = new ForwardContext(true, threads, dropoutRandom);
+                int stepThreads = tuner.BeginStep();
+                var context = new ForwardContext(true, stepThreads, dropoutRandom);
                 network.Forward(ws, batchX, rows, context);
                 double loss = network.Backward(ws, batchX, batchY.AsSpan(0, rows * tw), w, options.Loss, rows, 1f / rows, context);
                 if (!double.IsFinite(loss)) Diverge(network, epochIndex, steps, learningRate, "loss", lastGoodParameters, lastGoodState, lastGoodEpoch);
 
-                var step = new OptimizerStep(learningRate, state.Step + 1, network.DecayedParameterCount);
+                var step = new OptimizerStep(learningRate, state.Step + 1, network.DecayedParameterCount) { MaxThreads = stepThreads };
                 // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator every step.
                 for (int i = 0; i < transforms.Count; i++) transforms[i].Apply(gradients, parameters, step);
                 if (FiniteCheck.IndexOfNonFinite(gradients) >= 0) Diverge(network, epochIndex, steps, learningRate, "gradient", lastGoodParameters, lastGoodState, lastGoodEpoch);
                 optimizer.Update(parameters, gradients, optimizerState, step);
                 state.Step++;
                 steps++;
+                tuner.EndStep();
 
                 lossSum += loss;
                 weightSum += w.IsEmpty ? rows : TensorPrimitives.Sum(w);

@@ -1,0 +1,32 @@
+namespace MLNet.Mlp.Numerics;
+
+/// <summary>
+/// Runs an <see cref="IChunkedWork"/> on the caller and the idle GEMM helper threads: the same claim-a-chunk
+/// protocol as a shared multiply, so a helper that wakes late finds nothing left and the caller never waits
+/// for a thread that is not running. Allocates nothing.
+/// </summary>
+internal static class ParallelChunks
+{
+    /// <summary>Runs every chunk; on one thread when <paramref name="maxThreads"/> is 1.</summary>
+    public static void Run(IChunkedWork work, int chunks, int maxThreads)
+    {
+        int threads = Math.Min(Math.Min(maxThreads, Environment.ProcessorCount), chunks);
+        if (threads <= 1)
+        {
+            for (int i = 0; i < chunks; i++) work.RunChunk(i, chunks);
+            return;
+        }
+
+        GemmTask task = GemmTask.Rent(work, chunks);
+        GemmWorkerPool.Offer(task, threads - 1);
+        task.Participate(null);
+        try
+        {
+            task.WaitForChunks();
+        }
+        finally
+        {
+            task.Leave();
+        }
+    }
+}
