@@ -6,7 +6,7 @@ namespace MLNet.Mlp.Tests.Training;
 public class StepThreadTunerTests
 {
     [Fact]
-    public void OneThreadAllowed_AlwaysOne()
+    public void WithOneThreadAllowedEveryStepUsesOneThread()
     {
         var tuner = new StepThreadTuner(1);
         tuner.StartEpoch();
@@ -18,7 +18,7 @@ public class StepThreadTunerTests
     }
 
     [Fact]
-    public void Probe_AlternatesBlocks_ThenKeepsOneSetting()
+    public void EachEpochProbesBothSettingsInAlternatingBlocksThenKeepsOne()
     {
         var tuner = new StepThreadTuner(2);
         for (int epoch = 0; epoch < 2; epoch++)
