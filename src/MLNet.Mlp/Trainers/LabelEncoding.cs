@@ -37,4 +37,20 @@ internal static class LabelEncoding
                 throw new ArgumentException($"Label column '{label}' has type {type}, but regression needs a Single or a known-size vector of Single.", nameof(label));
         }
     }
+
+    /// <summary>
+    /// Refuses a key-typed label whose classes differ from <paramref name="expected"/> (another key count, or the same
+    /// classes mapped to keys in another order): scores and targets would then refer to different classes and every
+    /// loss and metric would be silently wrong. <paramref name="what"/> names the data in the message.
+    /// </summary>
+    public static void RequireSameClasses(int classCount, KeyValueSet? expected, DataViewSchema.Column label, string what, string advice, string paramName)
+    {
+        if (label.Type is not KeyDataViewType key) return;
+        if (key.Count != (ulong)classCount)
+            throw new ArgumentException($"Label column '{label.Name}' is a key type with {key.Count} values, but the model was trained on {classCount} classes (in {what}). {advice}", paramName);
+        if (expected is { } trained && KeyValueSet.FromColumn(label) is { } given
+            && !trained.AsText().Select(m => m.ToString()).SequenceEqual(given.AsText().Select(m => m.ToString())))
+            throw new ArgumentException($"Label column '{label.Name}' maps its {classCount} classes to keys differently from the training data, in {what} "
+                + $"(keys 1..{classCount}: [{string.Join(", ", given.AsText().Take(10))}] here, [{string.Join(", ", trained.AsText().Take(10))}] in training). {advice}", paramName);
+    }
 }

@@ -38,16 +38,10 @@ internal sealed class MlpBoundMapper : IRowToRowMapper
     /// </summary>
     private static void CheckLabelKeys(MlpModelParameters model, DataViewSchema inputSchema, string labelColumnName)
     {
-        var label = inputSchema.GetColumnOrNull(labelColumnName);
-        if (label is not { Type: KeyDataViewType key }) return;
-        int k = model.OutputCount;
-        const string advice = "Key the label with the MapValueToKey transformer fitted on the training data (transform the evaluation data with the same fitted pipeline), "
-            + "or rename the column if it is not the label.";
-        if (key.Count != (ulong)k)
-            throw new ArgumentException($"Label column '{labelColumnName}' is a key type with {key.Count} values, but the model was trained on {k} classes (its Score has {k} slots). {advice}", nameof(inputSchema));
-        if (model.ClassValues is { } trained && KeyValueSet.FromColumn(label.Value) is { } given && !trained.AsText().Select(m => m.ToString()).SequenceEqual(given.AsText().Select(m => m.ToString())))
-            throw new ArgumentException($"Label column '{labelColumnName}' maps its {k} classes to keys differently from the training data "
-                + $"(keys 1..{k}: [{string.Join(", ", given.AsText().Take(10))}] here, [{string.Join(", ", trained.AsText().Take(10))}] in training). {advice}", nameof(inputSchema));
+        if (inputSchema.GetColumnOrNull(labelColumnName) is not { } label) return;
+        LabelEncoding.RequireSameClasses(model.OutputCount, model.ClassValues, label, "the data to transform",
+            "Key the label with the MapValueToKey transformer fitted on the training data (transform the evaluation data with the same fitted pipeline), "
+            + "or rename the column if it is not the label.", nameof(inputSchema));
     }
 
     public MlpModelParameters Model { get; }

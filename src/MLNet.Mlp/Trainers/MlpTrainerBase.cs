@@ -90,6 +90,8 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
                 (trainingData, validation) = Split(train.Data, fraction, o.Seed);
             if (validation != null && validation.FeatureCount != trainingData.FeatureCount)
                 throw new ArgumentException($"Validation data has {validation.FeatureCount} features but training data has {trainingData.FeatureCount}.", nameof(validationData));
+            if (validation != null && validation.TargetWidth != trainingData.TargetWidth)
+                throw new ArgumentException($"Validation labels have {validation.TargetWidth} values per row but training labels have {trainingData.TargetWidth}.", nameof(validationData));
 
             var classValues = Task == MlpTask.MulticlassClassification ? KeyValueSet.FromColumn(trainData.Schema[o.LabelColumnName]) : null;
             int outputs = Task switch
@@ -98,6 +100,14 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
                 MlpTask.BinaryClassification => 1,
                 _ => trainingData.TargetWidth,
             };
+            if (Task == MlpTask.MulticlassClassification)
+            {
+                const string advice = "Key both with the same fitted MapValueToKey (transform them with the same fitted pipeline).";
+                if (validationData != null)
+                    LabelEncoding.RequireSameClasses(outputs, classValues, validationData.Schema[o.LabelColumnName], "the validation data", advice, nameof(validationData));
+                if (previousModel != null)
+                    LabelEncoding.RequireSameClasses(previousModel.OutputCount, previousModel.ClassValues, trainData.Schema[o.LabelColumnName], "the training data", advice, nameof(previousModel));
+            }
 
             float[]? labelMean = null, labelScale = null;
             TrainingState state;
@@ -361,8 +371,9 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
             throw new ArgumentException($"The previous model expects {previous.FeatureCount} features but the data has {features}.", "previousModel");
         if (previous.OutputCount != outputs)
             throw new ArgumentException($"The previous model has {previous.OutputCount} outputs but the data needs {outputs}.", "previousModel");
+        // Describe() names every layer with its activation and rate, so a changed activation or dropout is refused too.
         var expected = BuildNetwork(features, outputs);
-        if (!expected.HasSameShape(previous.Network))
+        if (!expected.HasSameShape(previous.Network) || expected.Describe() != previous.Architecture)
             throw new ArgumentException($"The previous model's architecture ({previous.Architecture}) differs from the options' ({expected.Describe()}).", "previousModel");
     }
 

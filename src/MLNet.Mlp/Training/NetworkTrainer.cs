@@ -44,7 +44,10 @@ public static class NetworkTrainer
         int threads = options.MaxThreads ?? Environment.ProcessorCount;
         int batchSize = Math.Min(options.BatchSize, train.Rows);
         var optimizer = options.Optimizer;
-        if (state.OptimizerState == null || state.OptimizerName != optimizer.Name || state.OptimizerState.ParameterCount != network.ParameterCount)
+        // A saved state is continued only by the same optimizer in the same configuration: a name alone does not tell
+        // Adam from AMSGrad (two buffers or three), and a state of the wrong shape would fail in the middle of a step.
+        if (state.OptimizerState == null || state.OptimizerName != optimizer.Name || state.OptimizerState.ParameterCount != network.ParameterCount
+            || state.OptimizerState.BufferCount != optimizer.CreateState(0).BufferCount)
         {
             state.OptimizerState = optimizer.CreateState(network.ParameterCount);
             state.OptimizerName = optimizer.Name;
@@ -102,6 +105,7 @@ public static class NetworkTrainer
 
             tuner.StartEpoch();
             double lossSum = 0, weightSum = 0;
+            int rowsTrained = 0;
             float learningRate = 0f;
             int steps = 0;
             for (int start = 0; start < train.Rows; start += batchSize)
@@ -143,14 +147,19 @@ public static class NetworkTrainer
                     batchY.AsSpan(0, rows * tw).CopyTo(orderedTargets.AsSpan(start * tw));
                     if (orderedWeights != null) w.CopyTo(orderedWeights.AsSpan(start));
                 }
+                rowsTrained = start + rows;
             }
             if (reason == StopReason.Cancelled) break;
 
-            if (FiniteCheck.IndexOfNonFinite(parameters) >= 0)
+            // Batch norm makes the weights before it scale-free: they can grow until the running statistics overflow
+            // while the loss, normalized with batch statistics, stays finite. Inference would then answer NaN.
+            if (FiniteCheck.IndexOfNonFinite(parameters) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0)
                 Diverge(network, epochIndex, steps, learningRate, "weight", lastGoodParameters, lastGoodState, lastGoodEpoch);
             state.EpochsCompleted++;
             double trainLoss = lossSum / Math.Max(weightSum, double.Epsilon);
-            double? trainMetric = options.Metric?.Compute(trainOutputs, orderedTargets, orderedWeights, outputs);
+            // Only the rows trained this epoch (batch norm may leave out a trailing one-row batch).
+            double? trainMetric = options.Metric?.Compute(trainOutputs.AsSpan(0, rowsTrained * outputs), orderedTargets.AsSpan(0, rowsTrained * tw),
+                orderedWeights is null ? default : orderedWeights.AsSpan(0, rowsTrained), outputs);
             double? validationLoss = null, validationMetric = null;
             if (validation != null)
             {
@@ -175,7 +184,9 @@ public static class NetworkTrainer
             if (stopping != null)
             {
                 double value = stopping.Monitor == MonitoredQuantity.Metric ? metricMonitor!.Value : lossMonitor;
-                bool improved = double.IsNaN(best) || (higherIsBetter ? value > best + stopping.MinDelta : value < best - stopping.MinDelta);
+                // A NaN value (e.g. a metric over zero total weight) is never an improvement, so it cannot keep training going.
+                bool improved = !double.IsNaN(value)
+                    && (double.IsNaN(best) || (higherIsBetter ? value > best + stopping.MinDelta : value < best - stopping.MinDelta));
                 if (improved)
                 {
                     best = value;

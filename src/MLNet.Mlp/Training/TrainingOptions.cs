@@ -72,6 +72,14 @@ public sealed class TrainingOptions
             throw new ArgumentException("Early stopping monitors the metric, but no Metric is set.", nameof(EarlyStopping));
         if (ScheduleMonitor == MonitoredQuantity.Metric && Metric is null)
             throw new ArgumentException("The schedule monitors the metric, but no Metric is set.", nameof(ScheduleMonitor));
+        if (Schedule is ReduceOnPlateauSchedule plateau)
+        {
+            bool higherIsBetter = ScheduleMonitor == MonitoredQuantity.Metric && Metric!.HigherIsBetter;
+            if ((plateau.Mode == PlateauMode.Max) != higherIsBetter)
+                throw new ArgumentException($"ReduceOnPlateauSchedule is in {plateau.Mode} mode but watches the "
+                    + (ScheduleMonitor == MonitoredQuantity.Metric ? $"metric {Metric!.Name}, where {(higherIsBetter ? "higher" : "lower")} is better" : "loss, where lower is better")
+                    + $": it would cut the learning rate while training improves. Use PlateauMode.{(higherIsBetter ? "Max" : "Min")}.", nameof(Schedule));
+        }
         EarlyStopping?.Validate();
     }
 }
