@@ -26,6 +26,9 @@ internal sealed class StepThreadTuner
     /// <summary>Restarts the probe (call at the start of each epoch).</summary>
     public void StartEpoch()
     {
+        // A probe that an epoch was too short to finish goes on in the next one; otherwise epochs of fewer than
+        // ProbeSteps steps would alternate settings for ever and never settle on the faster one.
+        if (_step < ProbeSteps) return;
         _step = 0;
         _multiTicks = _singleTicks = 0;
     }

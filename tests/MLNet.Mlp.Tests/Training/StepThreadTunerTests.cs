@@ -35,4 +35,22 @@ public class StepThreadTunerTests
             Assert.Contains(seen[32], new[] { 1, 2 });
         }
     }
+
+    [Fact]
+    public void AProbeLongerThanAnEpochGoesOnInTheNextEpochAndThenSettles()
+    {
+        var tuner = new StepThreadTuner(2);
+        var seen = new List<int>();
+        for (int epoch = 0; epoch < 10; epoch++)
+        {
+            tuner.StartEpoch();
+            for (int i = 0; i < 10; i++)   // 10 steps per epoch, fewer than the 32-step probe
+            {
+                seen.Add(tuner.BeginStep());
+                tuner.EndStep();
+            }
+        }
+        Assert.Equal(Enumerable.Repeat(2, 8).Concat(Enumerable.Repeat(1, 8)).Concat(Enumerable.Repeat(2, 8)).Concat(Enumerable.Repeat(1, 8)), seen.Take(32));
+        Assert.Single(seen.Skip(32).Take(8).Distinct());
+    }
 }
