@@ -74,9 +74,7 @@ public static class NetworkTrainer
         // Validation runs in the same chunks as EvaluateLoss and Predict, whatever the batch size, so the losses it
         // reports are exactly what those give (the matrix kernel's rounding depends on the chunk's row count).
         var validationWs = validation != null ? new NetworkWorkspace(network, Math.Min(validation.Rows, Network.InferenceChunk)) : null;
-        var lastGoodParameters = (float[])network.ParameterArray.Clone();
-        var lastGoodState = (float[])network.StateArray.Clone();
-        int lastGoodEpoch = state.EpochsCompleted;
+        var lastGood = new EpochCheckpoint(state);
         var parameters = network.ParameterArray;
         var gradients = network.GradientArray;
         // One generator for every step's dropout masks, reseeded from (seed, step) each step: a new RandomSource
@@ -128,12 +126,12 @@ public static class NetworkTrainer
                 var context = new ForwardContext(true, stepThreads, dropoutRandom);
                 network.Forward(ws, batchX, rows, context);
                 double loss = network.Backward(ws, batchX, batchY.AsSpan(0, rows * tw), w, options.Loss, rows, 1f / rows, context);
-                if (!double.IsFinite(loss)) Diverge(network, epochIndex, steps, learningRate, "loss", lastGoodParameters, lastGoodState, lastGoodEpoch);
+                if (!double.IsFinite(loss)) Diverge(state, lastGood, epochIndex, steps, learningRate, "loss");
 
                 var step = new OptimizerStep(learningRate, state.Step + 1, network.DecayedParameterCount) { MaxThreads = stepThreads };
                 // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator every step.
                 for (int i = 0; i < transforms.Count; i++) transforms[i].Apply(gradients, parameters, step);
-                if (FiniteCheck.IndexOfNonFinite(gradients) >= 0) Diverge(network, epochIndex, steps, learningRate, "gradient", lastGoodParameters, lastGoodState, lastGoodEpoch);
+                if (FiniteCheck.IndexOfNonFinite(gradients) >= 0) Diverge(state, lastGood, epochIndex, steps, learningRate, "gradient");
                 optimizer.Update(parameters, gradients, optimizerState, step);
                 state.Step++;
                 steps++;
@@ -154,7 +152,7 @@ public static class NetworkTrainer
             // Batch norm makes the weights before it scale-free: they can grow until the running statistics overflow
             // while the loss, normalized with batch statistics, stays finite. Inference would then answer NaN.
             if (FiniteCheck.IndexOfNonFinite(parameters) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0)
-                Diverge(network, epochIndex, steps, learningRate, "weight", lastGoodParameters, lastGoodState, lastGoodEpoch);
+                Diverge(state, lastGood, epochIndex, steps, learningRate, "weight");
             state.EpochsCompleted++;
             double trainLoss = lossSum / Math.Max(weightSum, double.Epsilon);
             // Only the rows trained this epoch (batch norm may leave out a trailing one-row batch).
@@ -169,9 +167,7 @@ public static class NetworkTrainer
             var record = new EpochRecord(state.EpochsCompleted, trainLoss, trainMetric, validationLoss, validationMetric, learningRate, clock.Elapsed.TotalSeconds, steps);
             history.Add(record);
             state.History.Add(record);
-            parameters.CopyTo(lastGoodParameters, 0);
-            network.StateArray.CopyTo(lastGoodState, 0);
-            lastGoodEpoch = state.EpochsCompleted;
+            lastGood.Capture(state);
 
             double lossMonitor = validationLoss ?? trainLoss;
             double? metricMonitor = validationMetric ?? trainMetric;
@@ -266,15 +262,53 @@ public static class NetworkTrainer
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Diverge(Network network, int epochIndex, int stepsDone, float learningRate, string what,
-        float[] lastGoodParameters, float[] lastGoodState, int lastGoodEpoch)
+    private static void Diverge(TrainingState state, EpochCheckpoint lastGood, int epochIndex, int stepsDone, float learningRate, string what)
     {
         int? restoredTo = null;
+        var network = state.Network;
         if (FiniteCheck.IndexOfNonFinite(network.ParameterArray) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0)
         {
-            network.SetParameters(lastGoodParameters, lastGoodState);
-            restoredTo = lastGoodEpoch;
+            lastGood.Restore(state);
+            restoredTo = lastGood.Epoch;
         }
         throw new TrainingDivergedException(epochIndex + 1, stepsDone + 1, learningRate, what, restoredTo);
+    }
+
+    /// <summary>
+    /// The training state after the last completed epoch: weights, batch-norm statistics, optimizer state and step.
+    /// Restored together when a divergence has already made the weights non-finite, so the state is again one a run
+    /// could continue from (weights alone would be paired with a later step's optimizer moments).
+    /// </summary>
+    private sealed class EpochCheckpoint
+    {
+        private readonly float[] _parameters, _state;
+        private readonly OptimizerState _optimizer;
+        private long _step;
+
+        public EpochCheckpoint(TrainingState state)
+        {
+            _parameters = new float[state.Network.ParameterCount];
+            _state = new float[state.Network.StateArray.Length];
+            _optimizer = state.OptimizerState!.Clone();
+            Capture(state);
+        }
+
+        public int Epoch { get; private set; }
+
+        public void Capture(TrainingState state)
+        {
+            state.Network.ParameterArray.CopyTo(_parameters, 0);
+            state.Network.StateArray.CopyTo(_state, 0);
+            _optimizer.CopyFrom(state.OptimizerState!);
+            _step = state.Step;
+            Epoch = state.EpochsCompleted;
+        }
+
+        public void Restore(TrainingState state)
+        {
+            state.Network.SetParameters(_parameters, _state);
+            state.OptimizerState!.CopyFrom(_optimizer);
+            state.Step = _step;
+        }
     }
 }

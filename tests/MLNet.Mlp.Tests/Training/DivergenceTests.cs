@@ -78,6 +78,48 @@ public class DivergenceTests
     }
 
     [Fact]
+    public void RestoringTheLastCompletedEpochAlsoRestoresItsOptimizerStateAndStep()
+    {
+        // Adam (stateful) until global step 7 explodes the weights; the state must go back to the end of epoch 2 as a
+        // whole — weights, moments and the step counter — so that training could continue from it.
+        var net = new Network(3, new DenseLayer(4, Activation.Tanh), new DenseLayer(1));
+        net.Initialize(2);
+        var data = Unnormalized();
+        var scaled = new TrainingData(data.Features.Select(v => v / 1000f).ToArray(), 3, data.Targets.Select(v => v / 100f).ToArray(), 1);
+        var state = new TrainingState(net);
+        float[][]? momentsAfterEpoch2 = null;
+        var adam = new AdamOptimizer();
+        var exploding = new ExplodingAdam(adam, explodeAt: 7);
+        Assert.Throws<TrainingDivergedException>(() => NetworkTrainer.Fit(state, scaled, null, new TrainingOptions
+        {
+            Loss = new MeanSquaredErrorLoss(), Optimizer = exploding, LearningRate = 0.01f, Epochs = 10, BatchSize = 4,
+            EpochCompleted = r =>
+            {
+                if (r.Epoch == 2)
+                    momentsAfterEpoch2 = Enumerable.Range(0, state.OptimizerState!.BufferCount).Select(i => state.OptimizerState.Buffer(i).ToArray()).ToArray();
+            },
+        }));
+        Assert.Equal(6, state.Step);
+        Assert.Equal(2, state.EpochsCompleted);
+        for (int i = 0; i < momentsAfterEpoch2!.Length; i++)
+            Assert.True(BitIdentical(momentsAfterEpoch2[i], state.OptimizerState!.Buffer(i)));
+    }
+
+    /// <summary>Adam whose update at global step <paramref name="explodeAt"/> makes every weight infinite.</summary>
+    private sealed class ExplodingAdam(AdamOptimizer adam, long explodeAt) : IOptimizer
+    {
+        public string Name => "ExplodingAdam";
+
+        public OptimizerState CreateState(int parameterCount) => adam.CreateState(parameterCount);
+
+        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
+        {
+            adam.Update(parameters, gradients, state, step);
+            if (step.Step == explodeAt) parameters.Fill(float.PositiveInfinity);
+        }
+    }
+
+    [Fact]
     public void InfiniteWeightsAfterTheLastStepOfAnEpochAreCaughtBeforeTheEpochIsRecorded()
     {
         // Step 3 is the last of epoch 1: the end-of-epoch weight check must catch it and restore the initial weights.
