@@ -19,7 +19,8 @@ public sealed class EarlyStopping
     /// <summary>Restore the weights of the best epoch when training ends. Default true.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
-    /// <summary>Epochs (1-based count) before which stopping is not considered (warm-up). Default 0.</summary>
+    /// <summary>Epochs of each training run that are not monitored at all (warm-up, as Keras's <c>start_from_epoch</c>):
+    /// neither their values nor their lack of improvement count. Default 0.</summary>
     public int StartFromEpoch { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>

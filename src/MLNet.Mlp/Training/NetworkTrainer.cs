@@ -177,7 +177,7 @@ public static class NetworkTrainer
                 state.ScheduleState = plateau.GetState();
             }
 
-            if (stopping != null)
+            if (stopping != null && run >= stopping.StartFromEpoch)
             {
                 double value = stopping.Monitor == MonitoredQuantity.Metric ? metricMonitor!.Value : lossMonitor;
                 // A NaN value (e.g. a metric over zero total weight) is never an improvement, so it cannot keep training going.
@@ -196,7 +196,7 @@ public static class NetworkTrainer
                         network.StateArray.CopyTo(bestState, 0);
                     }
                 }
-                else if (++wait >= stopping.Patience && record.Epoch >= stopping.StartFromEpoch)
+                else if (++wait >= stopping.Patience)
                 {
                     reason = StopReason.EarlyStopped;
                 }

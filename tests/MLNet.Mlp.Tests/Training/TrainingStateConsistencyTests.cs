@@ -75,4 +75,22 @@ public class TrainingStateConsistencyTests
         var e = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Contains("would cut the learning rate while training improves", e.Message);
     }
+
+    [Fact]
+    public void EarlyStoppingIgnoresTheWarmUpEpochsEntirely()
+    {
+        // The metric is best during warm-up (0.9), then 0.5 and improving slowly. Keras's start_from_epoch semantics:
+        // the warm-up value is never the best to beat, and patience counts only monitored epochs.
+        var net = ClassificationNetwork(2, dropout: 0f);
+        var metric = new ScriptedMetric(true, 0.9, 0.9, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6);
+        var result = NetworkTrainer.Fit(net, Classification(32, 1), null, new TrainingOptions
+        {
+            Loss = new CategoricalCrossEntropyLoss(), Epochs = 8, BatchSize = 32, Metric = metric,
+            EarlyStopping = new EarlyStopping { Monitor = MonitoredQuantity.Metric, Patience = 2, StartFromEpoch = 2 },
+        });
+        // Monitored: epoch 3 (0.5, best), 4 (0.6, best), 5 and 6 no better → stop after epoch 6.
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        Assert.Equal(4, result.BestEpoch);
+        Assert.Equal(6, result.History.Count);
+    }
 }
