@@ -7,6 +7,18 @@ namespace MLNet.Mlp.Numerics;
 /// </summary>
 internal static class ParallelChunks
 {
+    // Chunk boundaries of element-wise work fall on whole cache lines (64 floats), so two threads never write the same line.
+    private const int Granule = 64;
+
+    /// <summary>Chunk <paramref name="index"/> of <paramref name="chunks"/> over <paramref name="length"/> elements: [lo, hi).</summary>
+    public static (int Lo, int Hi) ElementRange(int length, int index, int chunks)
+    {
+        int units = (length + Granule - 1) / Granule;
+        int lo = Math.Min(length, (int)((long)units * index / chunks) * Granule);
+        int hi = Math.Min(length, (int)((long)units * (index + 1) / chunks) * Granule);
+        return (lo, hi);
+    }
+
     /// <summary>Runs every chunk; on one thread when <paramref name="maxThreads"/> is 1.</summary>
     public static void Run(IChunkedWork work, int chunks, int maxThreads)
     {

@@ -12,9 +12,6 @@ internal sealed unsafe class AdamChunkedUpdate : IChunkedWork
     /// <summary>Below this many parameters handing half to a helper costs more than it saves.</summary>
     internal const int MinParallelLength = 1 << 15;
 
-    // Chunk boundaries fall on whole cache lines so two threads never write the same line.
-    private const int Granule = 64;
-
     // One instance per calling thread, reused: the update must not allocate per step.
     [ThreadStatic] private static AdamChunkedUpdate? t_instance;
 
@@ -53,9 +50,7 @@ internal sealed unsafe class AdamChunkedUpdate : IChunkedWork
 
     public void RunChunk(int index, int chunks)
     {
-        int units = (_length + Granule - 1) / Granule;
-        int lo = Math.Min(_length, (int)((long)units * index / chunks) * Granule);
-        int hi = Math.Min(_length, (int)((long)units * (index + 1) / chunks) * Granule);
+        var (lo, hi) = ParallelChunks.ElementRange(_length, index, chunks);
         int split = Math.Clamp(_decayed, lo, hi);
         if (split > lo) Segment(_kernel, lo, split);
         if (hi > split) Segment(_kernel with { CoupledDecay = 0f, DecoupledScale = 1f }, split, hi);
