@@ -62,10 +62,7 @@ public static class BinarySample
         string path = Plots.Lines(Path.Combine(outputDirectory, "binary-loss.png"),
             $"Breast cancer, 30-16-1 MLP, Adam (test accuracy {metrics.Accuracy:P1}, AUC {metrics.AreaUnderRocCurve:F3})",
             "epoch", "binary cross-entropy loss",
-            [
-                new Plots.Series("training loss", KerasMnist.Epochs(history), history.Select(e => e.TrainingLoss).ToArray()),
-                new Plots.Series("validation loss (test rows)", KerasMnist.Epochs(history), history.Select(e => e.ValidationLoss ?? double.NaN).ToArray()),
-            ], markers: epochs <= 30);
+            Plots.LossCurves(history, "validation loss (test rows)"), markers: epochs <= 30);
         output.WriteLine($"Wrote {path}.");
         return new Result(metrics.Accuracy, metrics.AreaUnderRocCurve, metrics.F1Score, metrics.LogLoss,
             baselineMetrics.Accuracy, baselineMetrics.AreaUnderRocCurve, history, [path]);

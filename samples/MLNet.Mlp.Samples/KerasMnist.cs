@@ -64,5 +64,4 @@ public static class KerasMnist
         $"{prefix}epoch {e.Epoch,2}/{epochs}  loss {e.TrainingLoss:F4}  accuracy {e.TrainingMetric:P2}  " +
         $"val_loss {e.ValidationLoss:F4}  val_accuracy {e.ValidationMetric:P2}  lr {e.LearningRate:G3}  {e.Seconds:F1} s");
 
-    internal static double[] Epochs(IReadOnlyList<EpochRecord> history) => history.Select(e => (double)e.Epoch).ToArray();
 }

@@ -65,11 +65,11 @@ public static class OptimizerComparison
         string where = $"{set.Name}, 784-128-10 MLP, batch 20";
         string loss = Plots.Lines(Path.Combine(outputDirectory, "optimizers-loss.png"),
             $"Validation loss per epoch by optimizer ({where})", "epoch", "validation cross-entropy loss (test images)",
-            rows.Select(r => new Plots.Series($"{r.Optimizer} (lr {r.LearningRate:G3})", KerasMnist.Epochs(r.History),
+            rows.Select(r => new Plots.Series($"{r.Optimizer} (lr {r.LearningRate:G3})", Plots.Epochs(r.History),
                 r.History.Select(e => e.ValidationLoss ?? double.NaN).ToArray())));
         string accuracy = Plots.Lines(Path.Combine(outputDirectory, "optimizers-accuracy.png"),
             $"Validation accuracy per epoch by optimizer ({where})", "epoch", "validation accuracy (test images), %",
-            rows.Select(r => new Plots.Series($"{r.Optimizer} (lr {r.LearningRate:G3})", KerasMnist.Epochs(r.History),
+            rows.Select(r => new Plots.Series($"{r.Optimizer} (lr {r.LearningRate:G3})", Plots.Epochs(r.History),
                 r.History.Select(e => 100 * (e.ValidationMetric ?? double.NaN)).ToArray())),
             legend: ScottPlot.Alignment.LowerRight);
         output.WriteLine($"Wrote {loss} and {accuracy}.");

@@ -11,6 +11,22 @@ public static class Plots
     /// <summary>One line of a chart.</summary>
     public sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
 
+    /// <summary>The epoch numbers of a history, as x values.</summary>
+    public static double[] Epochs(IReadOnlyList<MLNet.Mlp.Training.EpochRecord> history) => history.Select(e => (double)e.Epoch).ToArray();
+
+    /// <summary>The learning curves of a training history: training loss and validation loss per epoch.</summary>
+    /// <param name="history">The model's history.</param>
+    /// <param name="validationLabel">Legend of the validation line (says what the validation rows are).</param>
+    public static Series[] LossCurves(IReadOnlyList<MLNet.Mlp.Training.EpochRecord> history, string validationLabel)
+    {
+        var epochs = Epochs(history);
+        return
+        [
+            new Series("training loss", epochs, history.Select(e => e.TrainingLoss).ToArray()),
+            new Series(validationLabel, epochs, history.Select(e => e.ValidationLoss ?? double.NaN).ToArray()),
+        ];
+    }
+
     /// <summary>A line chart, one line with markers per series, a legend, and integer ticks on x when <paramref name="integerX"/>.</summary>
     /// <returns>The path written.</returns>
     public static string Lines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series,

@@ -62,10 +62,7 @@ public static class RegressionSample
         string loss = Plots.Lines(Path.Combine(outputDirectory, "regression-loss.png"),
             $"Diabetes, 10-32-1 MLP, Adam (test R² {metrics.RSquared:F3}, RMSE {metrics.RootMeanSquaredError:F1})",
             "epoch", "loss: ½ · mean squared error of the standardized label",
-            [
-                new Plots.Series("training loss", KerasMnist.Epochs(history), history.Select(e => e.TrainingLoss).ToArray()),
-                new Plots.Series("validation loss (test rows)", KerasMnist.Epochs(history), history.Select(e => e.ValidationLoss ?? double.NaN).ToArray()),
-            ], markers: epochs <= 30);
+            Plots.LossCurves(history, "validation loss (test rows)"), markers: epochs <= 30);
         var actual = predictions.GetColumn<float>("Label").Select(v => (double)v).ToArray();
         var predicted = predictions.GetColumn<float>("Score").Select(v => (double)v).ToArray();
         string scatter = Plots.PredictedVersusActual(Path.Combine(outputDirectory, "regression-predictions.png"),

@@ -89,7 +89,7 @@ public static class ScheduleComparison
                 output.WriteLine($"{r.Schedule,-44} {r.FinalLearningRate,9:G3} {r.TestAccuracy,14:P2} {r.TestLogLoss,10:F4}");
             files.Add(Plots.Lines(Path.Combine(outputDirectory, "schedules-loss.png"),
                 $"Validation loss per epoch by schedule ({set.Name}, SGD η₀ = {BaseLearningRate}, batch {batch})", "epoch", "validation cross-entropy loss (test images)",
-                rows.Select(r => new Plots.Series(r.Schedule, KerasMnist.Epochs(r.History), r.History.Select(e => e.ValidationLoss ?? double.NaN).ToArray()))));
+                rows.Select(r => new Plots.Series(r.Schedule, Plots.Epochs(r.History), r.History.Select(e => e.ValidationLoss ?? double.NaN).ToArray()))));
         }
         output.WriteLine($"Wrote {string.Join(" and ", files)}.");
         return new Result(rows, files);

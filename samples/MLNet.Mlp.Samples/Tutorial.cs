@@ -39,10 +39,7 @@ public static class Tutorial
         string path = Plots.Lines(Path.Combine(outputDirectory, "loss.png"),
             $"{set.Name}: 784-128-10 MLP, SGD lr 0.01, batch 20 (test accuracy {run.Metrics.MicroAccuracy:P2})",
             "epoch", "cross-entropy loss",
-            [
-                new Plots.Series("training loss", KerasMnist.Epochs(run.History), run.History.Select(e => e.TrainingLoss).ToArray()),
-                new Plots.Series("validation loss (test images)", KerasMnist.Epochs(run.History), run.History.Select(e => e.ValidationLoss ?? double.NaN).ToArray()),
-            ]);
+            Plots.LossCurves(run.History, "validation loss (test images)"));
         output.WriteLine($"Wrote {path}.");
         return new Result(run.Metrics.MicroAccuracy, run.Metrics.LogLoss, run.History, run.Seconds, [path]);
     }
