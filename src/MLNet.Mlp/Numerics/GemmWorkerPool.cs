@@ -9,11 +9,14 @@ namespace MLNet.Mlp.Numerics;
 /// </summary>
 internal static class GemmWorkerPool
 {
-    /// <summary>How long a thread spins on a flag before blocking.</summary>
-    internal static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency / 20_000); // 50 µs
+    /// <summary>How long a thread spins on a flag before blocking. Settable so tests can force the blocking path.</summary>
+    internal static long SpinTicks = Math.Max(1, Stopwatch.Frequency / 20_000); // 50 µs
 
     private static readonly GemmWorker?[] s_workers = new GemmWorker?[Math.Max(0, Environment.ProcessorCount - 1)];
     private static readonly object s_createLock = new();
+
+    /// <summary>How many helper threads exist (all of them once any parallel call has run).</summary>
+    internal static int StartedHelpers => s_workers.Count(w => Volatile.Read(ref w) is not null);
 
     /// <summary>
     /// Offers <paramref name="task"/> to up to <paramref name="wanted"/> idle helpers and returns how many took it.
@@ -25,14 +28,7 @@ internal static class GemmWorkerPool
         int count = 0;
         for (int i = 0; i < s_workers.Length && count < wanted; i++)
         {
-            GemmWorker? w = s_workers[i];
-            if (w is null)
-            {
-                lock (s_createLock)
-                {
-                    w = s_workers[i] ??= new GemmWorker(i);
-                }
-            }
+            GemmWorker w = s_workers[i] ?? CreateAll(i);
 
             if (w.TryClaim())
             {
@@ -43,6 +39,21 @@ internal static class GemmWorkerPool
         }
 
         return count;
+    }
+
+    // All helpers start together, on the first parallel call: created one by one as earlier ones are found busy,
+    // a helper would be born (and allocate) whenever a loaded host first delays a wake-up, long into training.
+    private static GemmWorker CreateAll(int index)
+    {
+        lock (s_createLock)
+        {
+            for (int i = 0; i < s_workers.Length; i++)
+            {
+                s_workers[i] ??= new GemmWorker(i);
+            }
+        }
+
+        return s_workers[index]!;
     }
 
     /// <summary>Spins while <paramref name="counter"/> equals <paramref name="value"/> (wraparound-safe) or until the spin budget runs out.</summary>

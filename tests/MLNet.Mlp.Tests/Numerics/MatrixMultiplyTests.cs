@@ -198,8 +198,40 @@ public class MatrixMultiplyTests
         MatrixMultiply.Multiply(a, false, b, false, c, 2, 4, 3, new float[4]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SteadyStateCallsDoNotAllocate(bool blockInsteadOfSpinning)
+    {
+        long savedSpin = GemmWorkerPool.SpinTicks;
+        if (blockInsteadOfSpinning)
+        {
+            // What a busy host does: every hand-over misses the spin window and waits on a monitor.
+            GemmWorkerPool.SpinTicks = 0;
+        }
+
+        try
+        {
+            AssertSteadyStateDoesNotAllocate();
+        }
+        finally
+        {
+            GemmWorkerPool.SpinTicks = savedSpin;
+        }
+    }
+
     [Fact]
-    public void SteadyStateCallsDoNotAllocate()
+    public void EveryHelperThreadStartsWithTheFirstParallelCall()
+    {
+        var rng = new Random(6);
+        float[] a = RandomArray(rng, 64 * 784), b = RandomArray(rng, 784 * 128), c = new float[64 * 128];
+        MatrixMultiply.Multiply(a, false, b, true, c, 64, 128, 784, default, false, 2);
+
+        // A helper created later, when an earlier one is first found busy, would allocate in the middle of training.
+        Assert.Equal(Environment.ProcessorCount - 1, GemmWorkerPool.StartedHelpers);
+    }
+
+    private static void AssertSteadyStateDoesNotAllocate()
     {
         var rng = new Random(5);
         float[] a = RandomArray(rng, 64 * 784), b = RandomArray(rng, 784 * 128), bias = RandomArray(rng, 128);
