@@ -9,7 +9,7 @@ public sealed class SigmoidActivation : IActivation
     public string Name => "Sigmoid";
 
     /// <inheritdoc/>
-    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => TensorPrimitives.Sigmoid(z, a);
+    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => RowwiseMap.Apply(z, a, columns, static (x, y) => TensorPrimitives.Sigmoid(x, y));
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)

@@ -9,7 +9,7 @@ public sealed class TanhActivation : IActivation
     public string Name => "Tanh";
 
     /// <inheritdoc/>
-    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => TensorPrimitives.Tanh(z, a);
+    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => RowwiseMap.Apply(z, a, columns, static (x, y) => TensorPrimitives.Tanh(x, y));
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)

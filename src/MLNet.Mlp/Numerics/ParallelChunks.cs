@@ -20,25 +20,22 @@ internal static class ParallelChunks
     }
 
     /// <summary>Runs every chunk; on one thread when <paramref name="maxThreads"/> is 1.</summary>
-    public static void Run(IChunkedWork work, int chunks, int maxThreads)
+    public static void Run(IChunkedWork work, int chunks, int maxThreads) => Begin(work, chunks, maxThreads).Complete();
+
+    /// <summary>
+    /// Hands the chunks to the idle helpers and returns at once, so the caller can do other work (read the next rows)
+    /// while they compute; <see cref="PendingChunks.Complete"/> then computes whatever is left and waits.
+    /// </summary>
+    public static PendingChunks Begin(IChunkedWork work, int chunks, int maxThreads)
     {
         int threads = Math.Min(Math.Min(maxThreads, Environment.ProcessorCount), chunks);
         if (threads <= 1)
         {
-            for (int i = 0; i < chunks; i++) work.RunChunk(i, chunks);
-            return;
+            return new PendingChunks(null, work, chunks);
         }
 
         GemmTask task = GemmTask.Rent(work, chunks);
         GemmWorkerPool.Offer(task, threads - 1);
-        task.Participate(null);
-        try
-        {
-            task.WaitForChunks();
-        }
-        finally
-        {
-            task.Leave();
-        }
+        return new PendingChunks(task, work, chunks);
     }
 }

@@ -20,18 +20,13 @@ internal sealed class MlpRowScoring
     // Batched scoring (Transform cursors): a second cursor over the same input reads the feature vectors of the
     // next rows ahead, they are scored together, and each row's outputs are served when the main cursor gets
     // there. Row ids are compared, so a row the read-ahead did not see identically is scored alone.
-    // A read-ahead holds several blocks of GemmDriver.DotMaxRows rows, scored as separate products that the cores
-    // share: such products take the same kernel path as a single row, so every value is bit-identical to
-    // one-row-at-a-time scoring (the PredictionEngine path).
-    private const int BatchRows = 8 * ParallelBatchScoring.BlockRows;
-    private readonly ParallelBatchScoring? _batchScoring;
+    // Two batches alternate: while the helper threads score one, this thread reads the next (reading is a quarter
+    // of the work, and it hides the helpers' wake-up), then joins the scoring. Every value is bit-identical to
+    // one-row-at-a-time scoring (the PredictionEngine path): see ReadAheadBatch.
     private DataViewRowCursor? _ahead;
     private readonly ValueGetter<VBuffer<float>>? _getAheadFeatures;
     private readonly ValueGetter<DataViewRowId>? _getAheadId, _getId;
-    private readonly float[] _batchFeatures = [], _batchOutputs = [];
-    private readonly DataViewRowId[] _batchIds = [];
-    private long _batchStart = -1;
-    private int _batchCount;
+    private ReadAheadBatch? _current, _next;
 
     public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input, DataViewRowCursor readAhead)
         : this(mapper, input)
@@ -40,10 +35,8 @@ internal sealed class MlpRowScoring
         _getAheadFeatures = readAhead.GetGetter<VBuffer<float>>(readAhead.Schema[mapper.FeatureColumn.Index]);
         _getAheadId = readAhead.GetIdGetter();
         _getId = input.GetIdGetter();
-        _batchFeatures = new float[BatchRows * mapper.Model.FeatureCount];
-        _batchOutputs = new float[BatchRows * mapper.Model.OutputCount];
-        _batchIds = new DataViewRowId[BatchRows];
-        _batchScoring = new ParallelBatchScoring(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount);
+        _current = new ReadAheadBatch(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount);
+        _next = new ReadAheadBatch(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount);
     }
 
     public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input)
@@ -89,7 +82,7 @@ internal sealed class MlpRowScoring
     private void EnsureScored()
     {
         if (_scoredPosition == _input.Position) return;
-        if (_ahead != null && TryScoreFromBatch())
+        if (_current != null && TryScoreFromBatch())
         {
             _scoredPosition = _input.Position;
             return;
@@ -105,40 +98,76 @@ internal sealed class MlpRowScoring
     private bool TryScoreFromBatch()
     {
         long position = _input.Position;
-        if (position < _batchStart) return false;
-        if (position >= _batchStart + _batchCount && !FillBatch(position)) return false;
-        int index = (int)(position - _batchStart);
+        var batch = BatchFor(position);
+        if (batch == null) return false;
+        int index = (int)(position - batch.Start);
         DataViewRowId id = default;
         _getId!(ref id);
-        if (!id.Equals(_batchIds[index])) return false;
-        _scorer.SetOutputs(_batchOutputs, index);
+        if (!id.Equals(batch.Ids[index])) return false;
+        _scorer.SetOutputs(batch.Outputs, index);
         return true;
     }
 
-    // Moves the read-ahead cursor to the main cursor's row and scores up to BatchRows rows from there.
-    private bool FillBatch(long position)
+    // The scored batch holding the row at position, or null when the read-ahead cannot provide it.
+    private ReadAheadBatch? BatchFor(long position)
     {
-        var ahead = _ahead!;
-        while (ahead.Position < position)
+        var current = _current!;
+        var next = _next!;
+        if (current.Contains(position)) return current;
+        if (next.Contains(position))
+        {
+            // The consumed batch takes the rows after the next one while the helpers are still scoring that one.
+            (_current, _next) = (next, current);
+            bool more = Read(current, next.Start + next.Count);
+            next.CompleteScoring();
+            if (more) current.BeginScoring();
+            return next;
+        }
+
+        // First use, or the main cursor moved past both batches: start over at its row.
+        next.CompleteScoring();
+        next.Count = 0;
+        if (!Read(current, position)) return null;
+        current.BeginScoring();
+        if (Read(next, position + current.Count))
+        {
+            current.CompleteScoring();
+            next.BeginScoring();
+        }
+        else
+        {
+            current.CompleteScoring();
+        }
+
+        return current;
+    }
+
+    // Moves the read-ahead cursor to row `from` and reads up to a batch of rows from there; false when none could be read.
+    private bool Read(ReadAheadBatch batch, long from)
+    {
+        batch.CompleteScoring();
+        batch.Count = 0;
+        var ahead = _ahead;
+        if (ahead == null) return false;
+        while (ahead.Position < from)
         {
             if (!ahead.MoveNext()) { StopReadingAhead(); return false; }
         }
-        if (ahead.Position != position) { StopReadingAhead(); return false; }
+        if (ahead.Position != from) { StopReadingAhead(); return false; }
         int f = _features.Length, rows = 0;
         while (true)
         {
             _getAheadFeatures!(ref _featureBuffer);
             if (_featureBuffer.Length != f) break;   // the main cursor reports the error for that row
-            _featureBuffer.CopyTo(_batchFeatures, rows * f);
-            _getAheadId!(ref _batchIds[rows]);
+            _featureBuffer.CopyTo(batch.Features, rows * f);
+            _getAheadId!(ref batch.Ids[rows]);
             rows++;
-            if (rows == BatchRows || !ahead.MoveNext()) break;
+            if (rows == ReadAheadBatch.Capacity) break;
+            if (!ahead.MoveNext()) { StopReadingAhead(); break; }
         }
-        if (rows == 0) { StopReadingAhead(); return false; }
-        _batchScoring!.Score(_batchFeatures, rows, _batchOutputs);
-        _batchStart = position;
-        _batchCount = rows;
-        return true;
+        batch.Start = from;
+        batch.Count = rows;
+        return rows > 0;
     }
 
     private void StopReadingAhead()
@@ -147,6 +176,23 @@ internal sealed class MlpRowScoring
         _ahead = null;
     }
 
-    /// <summary>Releases the read-ahead cursor.</summary>
-    public void Dispose() => StopReadingAhead();
+    private static void DropScoring(ReadAheadBatch? batch)
+    {
+        try
+        {
+            batch?.CompleteScoring();
+        }
+        catch (AggregateException)
+        {
+            // Rows nobody will read; the failure would have surfaced had the cursor got there.
+        }
+    }
+
+    /// <summary>Waits for any scoring still under way (its results are dropped) and releases the read-ahead cursor.</summary>
+    public void Dispose()
+    {
+        DropScoring(_current);
+        DropScoring(_next);
+        StopReadingAhead();
+    }
 }

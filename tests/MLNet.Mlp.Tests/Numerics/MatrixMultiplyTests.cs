@@ -159,6 +159,42 @@ public class MatrixMultiplyTests
         }
     }
 
+    [Theory]
+    [InlineData((int)GemmKernelKind.Scalar)]
+    [InlineData((int)GemmKernelKind.Vector256)]
+    [InlineData((int)GemmKernelKind.Vector512)]
+    public void WithBInRowMajorEveryRowIsBitIdenticalToMultiplyingItAlone(int kindValue)
+    {
+        // Inference scores whole blocks of rows and must give what one-row scoring (PredictionEngine) gives.
+        var kind = (GemmKernelKind)kindValue;
+        if ((kind == GemmKernelKind.Vector512 && GemmDriver.DefaultKind != GemmKernelKind.Vector512)
+            || (kind == GemmKernelKind.Vector256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+        {
+            return; // not runnable on this machine
+        }
+
+        foreach ((int m, int n, int k) in new[] { (256, 128, 784), (300, 10, 128), (40, 1024, 300), (33, 257, 1000), (64, 1, 37), (500, 512, 256) })
+        {
+            var rng = new Random(m * 31 + n * 7 + k);
+            float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n), bias = RandomArray(rng, n);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                float[] batch = new float[m * n];
+                MatrixMultiply.Multiply(a, false, b, false, batch, m, n, k, bias, false, threads, kind);
+                float[] row = new float[n];
+                for (int i = 0; i < m; i++)
+                {
+                    MatrixMultiply.Multiply(a.AsSpan(i * k, k), false, b, false, row, 1, n, k, bias, false, 1, kind);
+                    for (int j = 0; j < n; j++)
+                    {
+                        Assert.True(BitConverter.SingleToInt32Bits(row[j]) == BitConverter.SingleToInt32Bits(batch[i * n + j]),
+                            $"{kind} {m}x{n}x{k} threads={threads}: row {i} column {j}: alone {row[j]:R}, in the batch {batch[i * n + j]:R}");
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void ZeroDepthGivesBias()
     {

@@ -1,0 +1,73 @@
+using Microsoft.ML.Data;
+using MLNet.Mlp.Numerics;
+
+namespace MLNet.Mlp.Trainers;
+
+/// <summary>
+/// Rows a Transform cursor has read ahead, and their scores. Scoring runs as independent blocks of at most
+/// <see cref="GemmDriver.DotMaxRows"/> rows that the caller and the GEMM helper threads share
+/// (<see cref="ParallelChunks"/>); each block is an ordinary one-thread <see cref="MlpScorer.ScoreBatch"/>, and
+/// products that small take the single-row kernel path, so every value is what one-row scoring gives.
+/// </summary>
+internal sealed class ReadAheadBatch : IChunkedWork
+{
+    /// <summary>Rows per scoring block.</summary>
+    internal const int BlockRows = GemmDriver.DotMaxRows;
+
+    /// <summary>Rows a batch holds: enough that the helpers' hand-over cost is small next to the scoring.</summary>
+    internal const int Capacity = 8 * BlockRows;
+
+    private readonly MlpScorer _scorer;
+    private readonly int _featureCount, _outputCount;
+    private PendingChunks _pending;
+    private bool _scoring;
+
+    public ReadAheadBatch(MlpScorer scorer, int featureCount, int outputCount)
+    {
+        _scorer = scorer;
+        _featureCount = featureCount;
+        _outputCount = outputCount;
+        Features = new float[Capacity * featureCount];
+        Outputs = new float[Capacity * outputCount];
+        Ids = new DataViewRowId[Capacity];
+    }
+
+    /// <summary>[<see cref="Capacity"/> × features], the first <see cref="Count"/> rows filled.</summary>
+    public float[] Features { get; }
+
+    /// <summary>[<see cref="Capacity"/> × outputs]; valid once <see cref="CompleteScoring"/> has returned.</summary>
+    public float[] Outputs { get; }
+
+    /// <summary>The row id of each row read, to check that the main cursor is on the same row.</summary>
+    public DataViewRowId[] Ids { get; }
+
+    /// <summary>Cursor position of the first row.</summary>
+    public long Start { get; set; } = -1;
+
+    /// <summary>Rows held (0: none).</summary>
+    public int Count { get; set; }
+
+    /// <summary>Whether the batch holds the row at <paramref name="position"/>.</summary>
+    public bool Contains(long position) => Count > 0 && position >= Start && position < Start + Count;
+
+    /// <summary>Starts scoring the rows held; the helpers work on it until <see cref="CompleteScoring"/>.</summary>
+    public void BeginScoring()
+    {
+        _pending = ParallelChunks.Begin(this, (Count + BlockRows - 1) / BlockRows, Environment.ProcessorCount);
+        _scoring = true;
+    }
+
+    /// <summary>Scores what the helpers have not and waits for the rest; a no-op when no scoring is under way.</summary>
+    public void CompleteScoring()
+    {
+        if (!_scoring) return;
+        _scoring = false;
+        _pending.Complete();
+    }
+
+    public void RunChunk(int index, int chunks)
+    {
+        int start = index * BlockRows, n = Math.Min(BlockRows, Count - start);
+        _scorer.ScoreBatch(Features.AsSpan(start * _featureCount, n * _featureCount), n, Outputs.AsSpan(start * _outputCount, n * _outputCount));
+    }
+}
