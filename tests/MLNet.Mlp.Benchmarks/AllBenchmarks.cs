@@ -31,7 +31,7 @@ internal static class AllBenchmarks
         var torchInfo = torch ? TorchPeer.LastInfo : null;
 
         Console.WriteLine("== inference ==");
-        var inference = RunSelf<List<InferenceBenchmark.Row>>("inference", "--passes", quick ? "3" : "7");
+        var inference = RunSelf<List<InferenceBenchmark.Row>>("inference", "--passes", quick ? "3" : "10");
         Dictionary<string, string>? torchInference = null;
         if (torch)
         {
