@@ -28,15 +28,15 @@ internal sealed class MlpRowScoring
     private readonly ValueGetter<DataViewRowId>? _getAheadId, _getId;
     private ReadAheadBatch? _current, _next;
 
-    public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input, DataViewRowCursor readAhead)
+    public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input, DataViewRowCursor readAhead, long? rowCount)
         : this(mapper, input)
     {
         _ahead = readAhead;
         _getAheadFeatures = readAhead.GetGetter<VBuffer<float>>(readAhead.Schema[mapper.FeatureColumn.Index]);
         _getAheadId = readAhead.GetIdGetter();
         _getId = input.GetIdGetter();
-        _current = new ReadAheadBatch(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount);
-        _next = new ReadAheadBatch(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount);
+        _current = new ReadAheadBatch(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount, rowCount);
+        _next = new ReadAheadBatch(_scorer, mapper.Model.FeatureCount, mapper.Model.OutputCount, rowCount);
     }
 
     public MlpRowScoring(MlpBoundMapper mapper, DataViewRow input)
@@ -162,7 +162,7 @@ internal sealed class MlpRowScoring
             _featureBuffer.CopyTo(batch.Features, rows * f);
             _getAheadId!(ref batch.Ids[rows]);
             rows++;
-            if (rows == ReadAheadBatch.Capacity) break;
+            if (rows == batch.Capacity) break;
             if (!ahead.MoveNext()) { StopReadingAhead(); break; }
         }
         batch.Start = from;

@@ -28,7 +28,7 @@ internal sealed class MlpScoredDataView : IDataView
         // Without shuffling, a second cursor over the input sees the same rows in the same order: it reads the
         // feature vectors ahead so that rows are scored in batches.
         var readAhead = rand == null && needed.Any(_mapper.IsPrediction) ? _input.GetRowCursor([_mapper.FeatureColumn]) : null;
-        return new Cursor(_mapper, inputCursor, readAhead, needed.Select(c => c.Index).ToHashSet());
+        return new Cursor(_mapper, inputCursor, readAhead, _input.GetRowCount(), needed.Select(c => c.Index).ToHashSet());
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -41,12 +41,12 @@ internal sealed class MlpScoredDataView : IDataView
         private readonly HashSet<int> _active;
         private readonly MlpRowScoring _scoring;
 
-        public Cursor(MlpBoundMapper mapper, DataViewRowCursor input, DataViewRowCursor? readAhead, HashSet<int> active)
+        public Cursor(MlpBoundMapper mapper, DataViewRowCursor input, DataViewRowCursor? readAhead, long? rowCount, HashSet<int> active)
         {
             _mapper = mapper;
             _input = input;
             _active = active;
-            _scoring = readAhead != null ? new MlpRowScoring(mapper, input, readAhead) : new MlpRowScoring(mapper, input);
+            _scoring = readAhead != null ? new MlpRowScoring(mapper, input, readAhead, rowCount) : new MlpRowScoring(mapper, input);
         }
 
         public override DataViewSchema Schema => _mapper.OutputSchema;

@@ -14,23 +14,31 @@ internal sealed class ReadAheadBatch : IChunkedWork
     /// <summary>Rows per scoring block.</summary>
     internal const int BlockRows = GemmDriver.DotMaxRows;
 
-    /// <summary>Rows a batch holds: enough that the helpers' hand-over cost is small next to the scoring.</summary>
-    internal const int Capacity = 8 * BlockRows;
+    /// <summary>Most rows a batch holds: enough that the helpers' hand-over cost is small next to the scoring.</summary>
+    internal const int MaxCapacity = 8 * BlockRows;
 
     private readonly MlpScorer _scorer;
     private readonly int _featureCount, _outputCount;
     private PendingChunks _pending;
     private bool _scoring;
 
-    public ReadAheadBatch(MlpScorer scorer, int featureCount, int outputCount)
+    /// <param name="scorer">Scores the blocks (only its model is read, so helpers may share it).</param>
+    /// <param name="featureCount">Features per row.</param>
+    /// <param name="outputCount">Outputs per row.</param>
+    /// <param name="rowCount">Rows in the input when known: a small view gets small buffers.</param>
+    public ReadAheadBatch(MlpScorer scorer, int featureCount, int outputCount, long? rowCount)
     {
         _scorer = scorer;
         _featureCount = featureCount;
         _outputCount = outputCount;
+        Capacity = (int)Math.Clamp(rowCount ?? MaxCapacity, 1, MaxCapacity);
         Features = new float[Capacity * featureCount];
         Outputs = new float[Capacity * outputCount];
         Ids = new DataViewRowId[Capacity];
     }
+
+    /// <summary>Rows this batch can hold.</summary>
+    public int Capacity { get; }
 
     /// <summary>[<see cref="Capacity"/> × features], the first <see cref="Count"/> rows filled.</summary>
     public float[] Features { get; }
