@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MLNet.Mlp.Initializers;
 
@@ -21,6 +22,8 @@ public sealed class ReluActivation : IActivation
         => MaskByPositive(a, outputGradient, inputGradient);
 
     // Shared by the fused dense-layer path: dz = dA where a > 0 (a > 0 ⇔ z > 0 for ReLU).
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MaskByPositive(ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         int i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Activations;
 
 namespace MLNet.Mlp.Losses;
@@ -39,6 +40,8 @@ public sealed class CategoricalCrossEntropyLoss : ILoss
     }
 
     /// <inheritdoc/>
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryComputeFused(IActivation outputActivation, ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs,
         ReadOnlySpan<float> targets, ReadOnlySpan<float> weights, Span<float> logitGradient, int columns,
         float gradientScale, out double loss)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -7,6 +8,8 @@ namespace MLNet.Mlp.Numerics;
 internal static class FiniteCheck
 {
     /// <summary>The index of the first non-finite value, or −1.</summary>
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         int i = 0;

@@ -49,7 +49,9 @@ internal static class AdamKernel
         ElementwiseLoop.Run(kernel with { CoupledDecay = 0f, DecoupledScale = 1f }, parameters[d..], gradients[d..], m[d..], v[d..], amsgrad ? vMax[d..] : default);
     }
 
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Plain(in Kernel k, Span<float> theta, ReadOnlySpan<float> gradient, Span<float> mBuffer, Span<float> vBuffer)
     {
         int n = theta.Length;

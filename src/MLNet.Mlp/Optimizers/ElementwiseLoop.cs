@@ -24,7 +24,9 @@ internal interface IElementwiseKernel
 internal static class ElementwiseLoop
 {
     /// <summary>Applies <paramref name="kernel"/> to every element; state spans are empty when unused.</summary>
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(in TKernel kernel, Span<float> theta, ReadOnlySpan<float> gradient,
         Span<float> s0, Span<float> s1, Span<float> s2)
         where TKernel : struct, IElementwiseKernel

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Numerics;
@@ -249,6 +250,8 @@ public static class NetworkTrainer
         return total / Math.Max(weightSum, double.Epsilon);
     }
 
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(float[] source, int width, ReadOnlySpan<int> rows, float[] destination)
     {
         for (int i = 0; i < rows.Length; i++)
