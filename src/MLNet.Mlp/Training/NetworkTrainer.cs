@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Numerics;
@@ -86,6 +85,7 @@ public static class NetworkTrainer
             throw new ArgumentException($"Batch normalization needs at least two examples per batch; got {train.Rows} rows and batch size {options.BatchSize}.", nameof(options));
         var transforms = options.GradientTransforms;
         var tuner = new StepThreadTuner(threads);
+        var gather = new BatchGather();
 
         var stopping = options.EarlyStopping;
         double best = double.NaN;
@@ -114,16 +114,15 @@ public static class NetworkTrainer
                 // Batch statistics of a single example are degenerate (zero variance drags the running variance to 0):
                 // a trailing one-row batch is left out of this epoch; the shuffle puts that example elsewhere next time.
                 if (rows == 1 && hasBatchNorm && start > 0) break;
-                var idx = order.AsSpan(start, rows);
-                Gather(train.Features, f, idx, batchX);
-                Gather(train.Targets, tw, idx, batchY);
-                if (batchW != null) Gather(train.Weights!, 1, idx, batchW);
+                int stepThreads = tuner.BeginStep();
+                gather.Run(train.Features, f, order, start, rows, batchX, stepThreads);
+                gather.Run(train.Targets, tw, order, start, rows, batchY, 1);
+                if (batchW != null) gather.Run(train.Weights!, 1, order, start, rows, batchW, 1);
                 ReadOnlySpan<float> w = batchW != null ? batchW.AsSpan(0, rows) : default;
 
                 long t = options.ScheduleUnit == ScheduleUnit.Step ? state.Step : epochIndex;
                 learningRate = options.Schedule.GetLearningRate(options.LearningRate, t);
                 dropoutRandom?.Reseed(options.Seed, DropoutStream, (ulong)state.Step);
-                int stepThreads = tuner.BeginStep();
                 var context = new ForwardContext(true, stepThreads, dropoutRandom);
                 network.Forward(ws, batchX, rows, context);
                 double loss = network.Backward(ws, batchX, batchY.AsSpan(0, rows * tw), w, options.Loss, rows, 1f / rows, context);
@@ -248,14 +247,6 @@ public static class NetworkTrainer
             output.CopyTo(outputs.AsSpan(start * k));
         }
         return total / Math.Max(weightSum, double.Epsilon);
-    }
-
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gather(float[] source, int width, ReadOnlySpan<int> rows, float[] destination)
-    {
-        for (int i = 0; i < rows.Length; i++)
-            source.AsSpan(rows[i] * width, width).CopyTo(destination.AsSpan(i * width, width));
     }
 
     private static void CheckShapes(Network network, TrainingData data, string name)
