@@ -8,19 +8,29 @@ namespace MLNet.Mlp.Training;
 /// sometimes 1.3× slower than one core, and the host switches between the two states mid-run (measured on W1). The
 /// results never depend on the thread count, so the trainer can simply time a few steps each way and keep the
 /// faster: four blocks of <see cref="BlockSteps"/> steps alternating all cores / one core, then the winner.
+/// Each setting is judged by its median step: a single step stalled by the host (4 ms against 0.15 ms, seen a few
+/// times per epoch) would otherwise decide the epoch.
 /// </summary>
 internal sealed class StepThreadTuner
 {
     private const int BlockSteps = 8, ProbeSteps = 4 * BlockSteps;
+    // The first step of each block is left out: it pays for the switch (a sleeping helper, cold caches).
+    private const int SamplesPerSetting = 2 * (BlockSteps - 1);
 
     private readonly int _maxThreads;
-    private int _step, _chosen;
-    private long _startTicks, _multiTicks, _singleTicks;
+    private readonly Func<long> _clock;
+    private readonly long[] _multi = new long[SamplesPerSetting], _single = new long[SamplesPerSetting];
+    private int _step, _chosen, _multiCount, _singleCount;
+    private long _startTicks;
 
-    public StepThreadTuner(int maxThreads)
+    public StepThreadTuner(int maxThreads) : this(maxThreads, Stopwatch.GetTimestamp) { }
+
+    /// <summary>With the clock the steps are timed by (tests pass a scripted one).</summary>
+    internal StepThreadTuner(int maxThreads, Func<long> clock)
     {
         _maxThreads = maxThreads;
         _chosen = maxThreads;
+        _clock = clock;
     }
 
     /// <summary>Restarts the probe (call at the start of each epoch).</summary>
@@ -30,14 +40,14 @@ internal sealed class StepThreadTuner
         // ProbeSteps steps would alternate settings for ever and never settle on the faster one.
         if (_step < ProbeSteps) return;
         _step = 0;
-        _multiTicks = _singleTicks = 0;
+        _multiCount = _singleCount = 0;
     }
 
     /// <summary>The thread count for the step about to run.</summary>
     public int BeginStep()
     {
         if (_maxThreads <= 1 || _step >= ProbeSteps) return _chosen;
-        _startTicks = Stopwatch.GetTimestamp();
+        _startTicks = _clock();
         return Multi(_step) ? _maxThreads : 1;
     }
 
@@ -46,17 +56,22 @@ internal sealed class StepThreadTuner
     {
         if (_maxThreads > 1 && _step < ProbeSteps)
         {
-            long ticks = Stopwatch.GetTimestamp() - _startTicks;
-            // The first step of each block is left out: it pays for the switch (a sleeping helper, cold caches).
+            long ticks = _clock() - _startTicks;
             if (_step % BlockSteps != 0)
             {
-                if (Multi(_step)) _multiTicks += ticks;
-                else _singleTicks += ticks;
+                if (Multi(_step)) _multi[_multiCount++] = ticks;
+                else _single[_singleCount++] = ticks;
             }
-            if (_step == ProbeSteps - 1) _chosen = _multiTicks <= _singleTicks ? _maxThreads : 1;
+            if (_step == ProbeSteps - 1) _chosen = Median(_multi) <= Median(_single) ? _maxThreads : 1;
         }
         _step++;
     }
 
     private static bool Multi(int step) => (step / BlockSteps) % 2 == 0;
+
+    private static long Median(long[] samples)
+    {
+        samples.AsSpan().Sort();
+        return (samples[SamplesPerSetting / 2 - 1] + samples[SamplesPerSetting / 2]) / 2;
+    }
 }

@@ -53,4 +53,50 @@ public class StepThreadTunerTests
         Assert.Equal(Enumerable.Repeat(2, 8).Concat(Enumerable.Repeat(1, 8)).Concat(Enumerable.Repeat(2, 8)).Concat(Enumerable.Repeat(1, 8)), seen.Take(32));
         Assert.Single(seen.Skip(32).Take(8).Distinct());
     }
+
+    [Theory]
+    [InlineData(100, 150, 2)]
+    [InlineData(150, 100, 1)]
+    public void KeepsTheSettingWithTheFasterMedianStep(long multiTicks, long singleTicks, int expected)
+    {
+        var clock = new ScriptedClock(threads => threads == 2 ? multiTicks : singleTicks);
+        Assert.Equal(expected, ProbeThenChoose(clock));
+    }
+
+    [Fact]
+    public void OneStalledStepDoesNotDecideTheEpoch()
+    {
+        // All cores are faster (100 against 150 ticks), but one step on all cores stalls for 40 steps' time.
+        int multiSteps = 0;
+        var clock = new ScriptedClock(threads => threads == 2 ? (++multiSteps == 3 ? 4000 : 100) : 150);
+        Assert.Equal(2, ProbeThenChoose(clock));
+    }
+
+    private static int ProbeThenChoose(ScriptedClock clock)
+    {
+        var tuner = new StepThreadTuner(2, clock.Read);
+        tuner.StartEpoch();
+        for (int i = 0; i < 32; i++)
+        {
+            clock.Threads = tuner.BeginStep();
+            tuner.EndStep();
+        }
+        return tuner.BeginStep();
+    }
+
+    /// <summary>A clock read once as a step begins and once as it ends; in between, the step takes the scripted time for its thread count.</summary>
+    private sealed class ScriptedClock(Func<int, long> stepTicks)
+    {
+        private long _now;
+        private bool _inStep;
+
+        public int Threads { get; set; }
+
+        public long Read()
+        {
+            if (_inStep) _now += stepTicks(Threads);
+            _inStep = !_inStep;
+            return _now;
+        }
+    }
 }
