@@ -113,7 +113,13 @@ internal sealed class MlpRowScoring
     {
         var current = _current!;
         var next = _next!;
-        if (current.Contains(position)) return current;
+        if (current.Contains(position))
+        {
+            // A no-op unless an exception left this method while the batch was being scored.
+            current.CompleteScoring();
+            return current;
+        }
+
         if (next.Contains(position))
         {
             // The consumed batch takes the rows after the next one while the helpers are still scoring that one.
@@ -129,16 +135,9 @@ internal sealed class MlpRowScoring
         next.Count = 0;
         if (!Read(current, position)) return null;
         current.BeginScoring();
-        if (Read(next, position + current.Count))
-        {
-            current.CompleteScoring();
-            next.BeginScoring();
-        }
-        else
-        {
-            current.CompleteScoring();
-        }
-
+        bool following = Read(next, position + current.Count);
+        current.CompleteScoring();
+        if (following) next.BeginScoring();
         return current;
     }
 
@@ -146,28 +145,41 @@ internal sealed class MlpRowScoring
     private bool Read(ReadAheadBatch batch, long from)
     {
         batch.CompleteScoring();
+        batch.Start = from;
         batch.Count = 0;
+        try
+        {
+            Fill(batch, from);
+        }
+        catch (Exception)
+        {
+            // A row the read-ahead cannot read (a corrupt record, a mapping that throws on it) is for the main cursor to
+            // report, at that row and not hundreds of rows early: keep the rows before it and stop reading ahead.
+            StopReadingAhead();
+        }
+        return batch.Count > 0;
+    }
+
+    private void Fill(ReadAheadBatch batch, long from)
+    {
         var ahead = _ahead;
-        if (ahead == null) return false;
+        if (ahead == null) return;
         while (ahead.Position < from)
         {
-            if (!ahead.MoveNext()) { StopReadingAhead(); return false; }
+            if (!ahead.MoveNext()) { StopReadingAhead(); return; }
         }
-        if (ahead.Position != from) { StopReadingAhead(); return false; }
-        int f = _features.Length, rows = 0;
+        if (ahead.Position != from) { StopReadingAhead(); return; }
+        int f = _features.Length;
         while (true)
         {
             _getAheadFeatures!(ref _featureBuffer);
-            if (_featureBuffer.Length != f) break;   // the main cursor reports the error for that row
-            _featureBuffer.CopyTo(batch.Features, rows * f);
-            _getAheadId!(ref batch.Ids[rows]);
-            rows++;
-            if (rows == batch.Capacity) break;
-            if (!ahead.MoveNext()) { StopReadingAhead(); break; }
+            if (_featureBuffer.Length != f) return;   // the main cursor reports the error for that row
+            _featureBuffer.CopyTo(batch.Features, batch.Count * f);
+            _getAheadId!(ref batch.Ids[batch.Count]);
+            batch.Count++;
+            if (batch.Count == batch.Capacity) return;
+            if (!ahead.MoveNext()) { StopReadingAhead(); return; }
         }
-        batch.Start = from;
-        batch.Count = rows;
-        return rows > 0;
     }
 
     private void StopReadingAhead()
@@ -182,7 +194,7 @@ internal sealed class MlpRowScoring
         {
             batch?.CompleteScoring();
         }
-        catch (AggregateException)
+        catch (Exception)
         {
             // Rows nobody will read; the failure would have surfaced had the cursor got there.
         }

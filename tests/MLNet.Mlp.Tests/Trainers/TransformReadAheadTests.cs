@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Activations;
+using MLNet.Mlp.Numerics;
 using MLNet.Mlp.Trainers;
 using static MLNet.Mlp.Tests.Robustness.RobustnessData;
 
@@ -10,6 +11,8 @@ namespace MLNet.Mlp.Tests.Trainers;
 /// Transform scores rows in read-ahead batches (two alternating, the helpers scoring one while the cursor reads the
 /// next); whatever the access pattern, each row gets exactly what PredictionEngine gives it alone.
 /// </summary>
+/// <remarks>Sequential: one test keeps the GEMM helper threads busy on purpose.</remarks>
+[Collection(SequentialCollection.Name)]
 public class TransformReadAheadTests
 {
     private sealed class Input
@@ -114,6 +117,105 @@ public class TransformReadAheadTests
                 getSecond(ref b);
                 Assert.True(expected[second.Position].AsSpan().SequenceEqual(b.DenseValues().ToArray()), $"second cursor, row {second.Position}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(31)]
+    [InlineData(33)]
+    [InlineData(257)]
+    [InlineData(513)]
+    public void AStreamedInputOfUnknownLengthIsScoredLikePredictionEngine(int rowCount)
+    {
+        var (ml, rows, _, model) = Train("Relu");
+        using var engine = ml.Model.CreatePredictionEngine<Input, Output>(model);
+        var view = ml.Data.LoadFromEnumerable(rows.Take(rowCount).Select(r => new Input { Features = r.Features }));
+        Assert.Null(view.GetRowCount());
+        var scores = model.Transform(view).GetColumn<float[]>("Score").ToArray();
+        Assert.Equal(rowCount, scores.Length);
+        for (int i = 0; i < rowCount; i++)
+            Assert.True(engine.Predict(new Input { Features = rows[i].Features }).Score.AsSpan().SequenceEqual(scores[i]), $"row {i}");
+    }
+
+    [Fact]
+    public void ARowThatCannotBeReadFailsOnlyWhenTheCursorGetsThere()
+    {
+        var (ml, rows, _, model) = Train("Relu");
+        var scored = model.Transform(WithUnreadableRow(ml, rows, badRow: 300));
+        var scoreColumn = scored.Schema["Score"];
+        using var cursor = scored.GetRowCursor([scoreColumn]);
+        var getScore = cursor.GetGetter<VBuffer<float>>(scoreColumn);
+        VBuffer<float> score = default;
+        for (int i = 0; i < 300; i++)
+        {
+            Assert.True(cursor.MoveNext());
+            var error = Record.Exception(() => getScore(ref score));
+            Assert.True(error is null, $"row {i} threw {error?.GetType().Name}: {error?.Message}");
+        }
+
+        Assert.True(cursor.MoveNext());
+        Assert.Throws<InvalidDataException>(() => getScore(ref score));
+    }
+
+    [Fact]
+    public void AfterAReadAheadFailureEveryRowServedStillCarriesItsOwnScores()
+    {
+        var (ml, rows, _, model) = Train("Relu");
+        using var engine = ml.Model.CreatePredictionEngine<Input, Output>(model);
+        var scored = model.Transform(WithUnreadableRow(ml, rows, badRow: 300));
+        var scoreColumn = scored.Schema["Score"];
+
+        // Every helper kept busy, so no batch is scored before the cursor joins it (as on a loaded host).
+        using var gate = new ManualResetEventSlim();
+        var blocker = new BlockingWork(gate);
+        var pending = ParallelChunks.Begin(blocker, Environment.ProcessorCount, Environment.ProcessorCount);
+        try
+        {
+            SpinWait.SpinUntil(() => Volatile.Read(ref blocker.Entered) >= Environment.ProcessorCount - 1, 5000);
+            using var cursor = scored.GetRowCursor([scoreColumn]);
+            var getScore = cursor.GetGetter<VBuffer<float>>(scoreColumn);
+            VBuffer<float> score = default;
+            int served = 0;
+            for (int i = 0; i < 10 && cursor.MoveNext(); i++)
+            {
+                getScore(ref score);
+                served++;
+                var alone = engine.Predict(new Input { Features = rows[i].Features });
+                Assert.True(alone.Score.AsSpan().SequenceEqual(score.DenseValues().ToArray()),
+                    $"row {i}: [{string.Join(", ", score.DenseValues())}] instead of [{string.Join(", ", alone.Score)}]");
+            }
+            Assert.Equal(10, served);
+        }
+        finally
+        {
+            gate.Set();
+            pending.Complete();
+        }
+    }
+
+    /// <summary>A row whose Features getter throws: a corrupt record, or a mapping that fails on that row.</summary>
+    private sealed class UnreadableRow
+    {
+        private float[] _features = [];
+
+        public bool Unreadable { get; set; }
+
+        [VectorType(32)]
+        public float[] Features { get => Unreadable ? throw new InvalidDataException("corrupt row") : _features; set => _features = value; }
+    }
+
+    private static IDataView WithUnreadableRow(MLContext ml, WideRow[] rows, int badRow)
+        => ml.Data.LoadFromEnumerable(rows.Select((r, i) => new UnreadableRow { Features = r.Features, Unreadable = i == badRow }).ToArray());
+
+    private sealed class BlockingWork(ManualResetEventSlim gate) : IChunkedWork
+    {
+        public int Entered;
+
+        public void RunChunk(int index, int chunks)
+        {
+            Interlocked.Increment(ref Entered);
+            gate.Wait();
         }
     }
 
