@@ -9,13 +9,15 @@ namespace MLNet.Mlp.Training;
 /// results never depend on the thread count, so the trainer can simply time a few steps each way and keep the
 /// faster: four blocks of <see cref="BlockSteps"/> steps alternating all cores / one core, then the winner.
 /// Each setting is judged by its median step: a single step stalled by the host (4 ms against 0.15 ms, seen a few
-/// times per epoch) would otherwise decide the epoch.
+/// times per epoch) would otherwise decide the epoch. When one core wins, the probe runs again after
+/// <see cref="RecheckAfterSingleSteps"/> steps instead of at the next epoch.
 /// </summary>
 internal sealed class StepThreadTuner
 {
     private const int BlockSteps = 8, ProbeSteps = 4 * BlockSteps;
     // The first step of each block is left out: it pays for the switch (a sleeping helper, cold caches).
     private const int SamplesPerSetting = 2 * (BlockSteps - 1);
+    private const int RecheckAfterSingleSteps = 128;
 
     private readonly int _maxThreads;
     private readonly Func<long> _clock;
@@ -46,7 +48,16 @@ internal sealed class StepThreadTuner
     /// <summary>The thread count for the step about to run.</summary>
     public int BeginStep()
     {
-        if (_maxThreads <= 1 || _step >= ProbeSteps) return _chosen;
+        if (_maxThreads <= 1) return _chosen;
+        if (_step >= ProbeSteps)
+        {
+            // When one core wins, look again soon: a probe disturbed by a passing burst (early in a run the JIT compiles
+            // in the background on the other core) would otherwise hold a whole epoch at single-core speed.
+            if (_chosen != 1 || _step < ProbeSteps + RecheckAfterSingleSteps) return _chosen;
+            _step = 0;
+            _multiCount = _singleCount = 0;
+        }
+
         _startTicks = _clock();
         return Multi(_step) ? _maxThreads : 1;
     }

@@ -72,6 +72,44 @@ public class StepThreadTunerTests
         Assert.Equal(2, ProbeThenChoose(clock));
     }
 
+    [Fact]
+    public void AfterOneCoreWinsTheProbeRunsAgainWithinTheEpochAndCanSwitchBack()
+    {
+        // One core is faster during the first probe only (a burst on the other core), all cores afterwards.
+        int step = 0;
+        var clock = new ScriptedClock(threads => step < 32 ? (threads == 1 ? 100 : 150) : (threads == 1 ? 150 : 100));
+        var tuner = new StepThreadTuner(2, clock.Read);
+        tuner.StartEpoch();
+        var seen = new List<int>();
+        for (; step < 400; step++)
+        {
+            clock.Threads = tuner.BeginStep();
+            seen.Add(clock.Threads);
+            tuner.EndStep();
+        }
+
+        Assert.All(seen.Skip(32).Take(128), threads => Assert.Equal(1, threads));
+        Assert.Equal(seen.Take(32), seen.Skip(160).Take(32));   // the same alternating probe again
+        Assert.All(seen.Skip(192), threads => Assert.Equal(2, threads));
+    }
+
+    [Fact]
+    public void WhenAllCoresWinTheEpochKeepsThemWithoutProbingAgain()
+    {
+        var clock = new ScriptedClock(threads => threads == 2 ? 100 : 150);
+        var tuner = new StepThreadTuner(2, clock.Read);
+        tuner.StartEpoch();
+        var seen = new List<int>();
+        for (int step = 0; step < 1000; step++)
+        {
+            clock.Threads = tuner.BeginStep();
+            seen.Add(clock.Threads);
+            tuner.EndStep();
+        }
+
+        Assert.All(seen.Skip(32), threads => Assert.Equal(2, threads));
+    }
+
     private static int ProbeThenChoose(ScriptedClock clock)
     {
         var tuner = new StepThreadTuner(2, clock.Read);
