@@ -103,15 +103,7 @@ internal static unsafe class GemmDriver
         if (wholeAFloats > 0) GemmBuffers.Current.GetWholeA((int)wholeAFloats);
         if (wholeBFloats > 0) GemmBuffers.Current.GetWholeB((int)wholeBFloats);
         GemmWorkerPool.Offer(task, threads - 1);
-        task.Participate(null);
-        try
-        {
-            task.WaitForChunks();
-        }
-        finally
-        {
-            task.Leave();
-        }
+        task.Join();
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>

@@ -110,7 +110,7 @@ internal sealed class GemmTask
     }
 
     /// <summary>Waits until every claimed chunk is finished, then rethrows the first failure.</summary>
-    public void WaitForChunks()
+    private void WaitForChunks()
     {
         if (!GemmWorkerPool.SpinUntil(ref _done, _chunks))
         {
@@ -126,6 +126,23 @@ internal sealed class GemmTask
         if (_error is { } error)
         {
             throw new AggregateException("Matrix multiply failed on a helper thread.", error);
+        }
+    }
+
+    /// <summary>
+    /// The caller's side of a task it has offered to helpers: computes the chunks no helper has claimed, waits for the
+    /// claimed ones, rethrows the first failure, and drops the caller's hold on the task.
+    /// </summary>
+    public void Join()
+    {
+        Participate(null);
+        try
+        {
+            WaitForChunks();
+        }
+        finally
+        {
+            Leave();
         }
     }
 

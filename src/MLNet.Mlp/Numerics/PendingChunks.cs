@@ -26,14 +26,6 @@ internal readonly struct PendingChunks
             return;
         }
 
-        _task.Participate(null);
-        try
-        {
-            _task.WaitForChunks();
-        }
-        finally
-        {
-            _task.Leave();
-        }
+        _task.Join();
     }
 }

@@ -41,8 +41,7 @@ internal sealed class StepThreadTuner
         // A probe that an epoch was too short to finish goes on in the next one; otherwise epochs of fewer than
         // ProbeSteps steps would alternate settings for ever and never settle on the faster one.
         if (_step < ProbeSteps) return;
-        _step = 0;
-        _multiCount = _singleCount = 0;
+        RestartProbe();
     }
 
     /// <summary>The thread count for the step about to run.</summary>
@@ -54,8 +53,7 @@ internal sealed class StepThreadTuner
             // When one core wins, look again soon: a probe disturbed by a passing burst (early in a run the JIT compiles
             // in the background on the other core) would otherwise hold a whole epoch at single-core speed.
             if (_chosen != 1 || _step < ProbeSteps + RecheckAfterSingleSteps) return _chosen;
-            _step = 0;
-            _multiCount = _singleCount = 0;
+            RestartProbe();
         }
 
         _startTicks = _clock();
@@ -76,6 +74,12 @@ internal sealed class StepThreadTuner
             if (_step == ProbeSteps - 1) _chosen = Median(_multi) <= Median(_single) ? _maxThreads : 1;
         }
         _step++;
+    }
+
+    private void RestartProbe()
+    {
+        _step = 0;
+        _multiCount = _singleCount = 0;
     }
 
     private static bool Multi(int step) => (step / BlockSteps) % 2 == 0;
