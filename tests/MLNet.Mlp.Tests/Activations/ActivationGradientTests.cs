@@ -10,25 +10,11 @@ public class ActivationGradientTests
     public static TheoryData<string> ActivationNames =>
         ["Identity", "Sigmoid", "Tanh", "Relu", "LeakyRelu(0.1)", "Elu", "Gelu", "Silu", "Softmax"];
 
-    private static IActivation Create(string name) => name switch
-    {
-        "Identity" => Activation.Identity,
-        "Sigmoid" => Activation.Sigmoid,
-        "Tanh" => Activation.Tanh,
-        "Relu" => Activation.Relu,
-        "LeakyRelu(0.1)" => new LeakyReluActivation(0.1f),
-        "Elu" => Activation.Elu,
-        "Gelu" => Activation.Gelu,
-        "Silu" => Activation.Silu,
-        "Softmax" => Activation.Softmax,
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
-
     [Theory]
     [MemberData(nameof(ActivationNames))]
     public void BackwardMatchesFiniteDifferenceOfForward(string name)
     {
-        var activation = Create(name);
+        var activation = NamedActivations.Get(name);
         var random = new Random(17);
         // Inputs at least 0.1 from 0: the ReLU family has a kink there that a 1e-3 step must not straddle.
         var z = FiniteDifference.Uniform(random, Rows * Columns, -3f, 3f, awayFromZero: 0.1f);
@@ -53,7 +39,7 @@ public class ActivationGradientTests
     public void BackwardInPlaceOverOutputGradientGivesTheSameResult(string name)
     {
         // DenseLayer passes the same buffer as outputGradient and inputGradient; the interface allows it.
-        var activation = Create(name);
+        var activation = NamedActivations.Get(name);
         var random = new Random(5);
         var z = FiniteDifference.Uniform(random, Rows * Columns, -3f, 3f, awayFromZero: 0.1f);
         var c = FiniteDifference.Uniform(random, Rows * Columns, -1f, 1f);

@@ -13,19 +13,7 @@ public class ActivationRowIndependenceTests
     [MemberData(nameof(ActivationNames))]
     public void EachRowOfABatchIsBitIdenticalToThatRowAlone(string name)
     {
-        IActivation activation = name switch
-        {
-            "Identity" => Activation.Identity,
-            "Sigmoid" => Activation.Sigmoid,
-            "Tanh" => Activation.Tanh,
-            "Relu" => Activation.Relu,
-            "LeakyRelu" => Activation.LeakyRelu,
-            "Elu" => Activation.Elu,
-            "Gelu" => Activation.Gelu,
-            "Silu" => Activation.Silu,
-            "Softmax" => Activation.Softmax,
-            _ => throw new ArgumentOutOfRangeException(nameof(name)),
-        };
+        IActivation activation = NamedActivations.Get(name);
         var random = new Random(name.Length);
         foreach (int columns in new[] { 1, 2, 3, 5, 7, 8, 10, 15, 16, 17, 20, 33, 64, 130 })
         {

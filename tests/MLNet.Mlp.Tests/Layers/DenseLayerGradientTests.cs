@@ -1,5 +1,6 @@
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
+using MLNet.Mlp.Tests.Activations;
 using MLNet.Mlp.Tests.GradientChecking;
 
 namespace MLNet.Mlp.Tests.Layers;
@@ -10,23 +11,13 @@ public class DenseLayerGradientTests
 
     public static TheoryData<string> ActivationNames => ["Identity", "Tanh", "Sigmoid", "Relu", "Softmax"];
 
-    private static IActivation Create(string name) => name switch
-    {
-        "Identity" => Activation.Identity,
-        "Tanh" => Activation.Tanh,
-        "Sigmoid" => Activation.Sigmoid,
-        "Relu" => Activation.Relu,
-        "Softmax" => Activation.Softmax,
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
-
     private static LayerProbe CreateProbe(string activation)
     {
         // Non-zero biases, so that the bias enters the forward pass being checked. A 1e-3 step must not cross ReLU's
         // kink, so the first bias seed whose pre-activations all stay 0.05 away from 0 is used (deterministic).
         for (int seed = 12; ; seed++)
         {
-            var probe = new LayerProbe(new DenseLayer(Units, Create(activation)), Inputs, Rows, seed: 11);
+            var probe = new LayerProbe(new DenseLayer(Units, NamedActivations.Get(activation)), Inputs, Rows, seed: 11);
             var random = new Random(seed);
             for (int i = probe.Network.DecayedParameterCount; i < probe.Network.ParameterCount; i++)
                 probe.Network.ParameterArray[i] = random.NextSingle() - 0.5f;

@@ -11,25 +11,9 @@ internal static class ModelLoadCheckProcess
     public static string[] Run(string head, string modelPath, string dataPath)
     {
         string report = Path.Combine(Path.GetTempPath(), $"mlnet-mlp-report-{Guid.NewGuid():N}.txt");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { CheckDll(), head, modelPath, dataPath, report })
-            start.ArgumentList.Add(arg);
         try
         {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("The model load check did not finish in two minutes.");
-            }
-            Assert.True(process.ExitCode == 0, $"Model load check failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+            RunProcess([CheckDll(), head, modelPath, dataPath, report]);
             return File.ReadAllLines(report);
         }
         finally

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Activations;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Tests.Activations;
 using MLNet.Mlp.Trainers;
 using static MLNet.Mlp.Tests.Robustness.RobustnessData;
 
@@ -227,19 +227,8 @@ public class TransformReadAheadTests
         var model = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions
         {
             // Widths below a vector (7, 3) as well as above it: element-wise math must not depend on the batch size.
-            HiddenLayers = [20, 7, 3], Activation = Named(activation), NumberOfEpochs = 2, BatchNormalization = true, Seed = 3,
+            HiddenLayers = [20, 7, 3], Activation = NamedActivations.Get(activation), NumberOfEpochs = 2, BatchNormalization = true, Seed = 3,
         }).Fit(data);
         return (ml, rows, data, model);
     }
-
-    private static IActivation Named(string name) => name switch
-    {
-        "Relu" => Activation.Relu,
-        "Tanh" => Activation.Tanh,
-        "Sigmoid" => Activation.Sigmoid,
-        "Gelu" => Activation.Gelu,
-        "Silu" => Activation.Silu,
-        "Elu" => Activation.Elu,
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
 }
