@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MLNet.Mlp.Initializers;
@@ -15,11 +14,34 @@ public sealed class ReluActivation : IActivation
     public IWeightInitializer DefaultInitializer => WeightInitializers.HeUniform;
 
     /// <inheritdoc/>
-    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => TensorPrimitives.Max(z, 0f, a);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns) => ClampAtZero(z, a);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)
         => MaskByPositive(a, outputGradient, inputGradient);
+
+    // a = max(z, 0), NaN kept (IEEE maximum, as TensorPrimitives.Max) so a diverging network is still caught.
+    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ClampAtZero(ReadOnlySpan<float> z, Span<float> a)
+    {
+        if (a.Length < z.Length) throw new ArgumentException("The output is shorter than the input.", nameof(a));
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= z.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                Vector512.Max(Vector512.Create(z.Slice(i)), Vector512<float>.Zero).CopyTo(a.Slice(i));
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= z.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                Vector256.Max(Vector256.Create(z.Slice(i)), Vector256<float>.Zero).CopyTo(a.Slice(i));
+        }
+        for (; i < z.Length; i++)
+            a[i] = MathF.Max(z[i], 0f);
+    }
 
     // Shared by the fused dense-layer path: dz = dA where a > 0 (a > 0 ⇔ z > 0 for ReLU).
     // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Activations;
 
 /// <summary>
@@ -12,6 +14,7 @@ public sealed class SoftmaxActivation : IActivation
     public string Name => "Softmax";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns)
     {
         for (int r = 0; r + columns <= z.Length; r += columns)

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Initializers;
 using MLNet.Mlp.Numerics;
@@ -66,6 +66,7 @@ public sealed class DenseLayer : Layer
 
     private static int Threads(int m, int n, int k, int maxThreads) => (long)m * n * k < SharedMinMacs ? 1 : maxThreads;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> cache, int rows, in ForwardContext context)
     {
         var z = cache.Slice(0, rows * Units);
@@ -74,6 +75,7 @@ public sealed class DenseLayer : Layer
         Activation.Forward(z, output.Slice(0, rows * Units), Units);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache,
         Span<float> outputGradient, Span<float> inputGradient, int rows, in ForwardContext context)
     {
@@ -83,15 +85,13 @@ public sealed class DenseLayer : Layer
     }
 
     /// <summary>The backward pass when the loss already produced δ = ∂L/∂Z (fused softmax/sigmoid cross-entropy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BackwardFromPreActivation(ReadOnlySpan<float> input, ReadOnlySpan<float> delta, Span<float> inputGradient, int rows, in ForwardContext context)
     {
         delta = delta.Slice(0, rows * Units);
         MatrixMultiply.Multiply(delta, true, input.Slice(0, rows * InputSize), false, WeightGradientSpan, Units, InputSize, rows,
             maxThreads: Threads(Units, InputSize, rows, context.MaxThreads));
-        var db = OtherGradientSpan;
-        db.Clear();
-        for (int r = 0; r < rows; r++)
-            TensorPrimitives.Add(db, delta.Slice(r * Units, Units), db);
+        ColumnSums.Compute(delta, rows, Units, OtherGradientSpan);
         if (!inputGradient.IsEmpty)
             MatrixMultiply.Multiply(delta, false, WeightSpan, false, inputGradient.Slice(0, rows * InputSize), rows, InputSize, Units,
                 maxThreads: Threads(rows, InputSize, Units, context.MaxThreads));

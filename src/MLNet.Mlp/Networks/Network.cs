@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Losses;
@@ -180,6 +181,7 @@ public sealed class Network
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Forward(NetworkWorkspace ws, ReadOnlySpan<float> input, int rows, in ForwardContext context)
     {
         for (int i = 0; i < _layers.Length; i++)
@@ -194,6 +196,7 @@ public sealed class Network
     /// Uses the loss's fused path when it pairs with the output activation (δ = A − Y).
     /// </summary>
     /// <returns>Σ wᵢ·ℓᵢ over the batch.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double Backward(NetworkWorkspace ws, ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
         ILoss loss, int rows, float gradientScale, in ForwardContext context)
     {

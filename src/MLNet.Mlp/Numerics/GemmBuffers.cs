@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Numerics;
 
 /// <summary>
@@ -51,6 +53,7 @@ internal sealed unsafe class GemmBuffers
     public float* GetB(int floats) => Ensure(ref _b, ref _bPtr, ref _bCapacity, floats);
 
     /// <summary>Space for all of op(A) packed, kept across the chunks of one shared job.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetWholeA(int floats)
     {
         if (floats > _wholeACapacity)
@@ -62,6 +65,7 @@ internal sealed unsafe class GemmBuffers
     }
 
     /// <summary>Space for all of op(B) packed, kept across the chunks of one shared job.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetWholeB(int floats)
     {
         if (floats > _wholeBCapacity)
@@ -72,6 +76,7 @@ internal sealed unsafe class GemmBuffers
         return Ensure(ref _wholeB, ref _wholeBPtr, ref _wholeBCapacity, floats);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float* Ensure(ref float[]? array, ref float* aligned, ref int capacity, int floats)
     {
         if (floats > capacity)

@@ -55,6 +55,7 @@ internal static unsafe class GemmDotKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile(int h, int w, float* a, float* b, int k, float* c, nint ldc, float* bias, bool accumulate)
     {
         switch (h * 8 + w)

@@ -54,6 +54,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Runs the job, splitting the output across up to <paramref name="maxThreads"/> threads when it pays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ref GemmJob job, int maxThreads)
     {
         job.Dot = job.Kind == GemmKernelKind.Vector512 && job.TransposeB && !job.TransposeA && job.M <= DotMaxRows;
@@ -84,6 +85,7 @@ internal static unsafe class GemmDriver
 
     private static long s_nextJobId;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunParallel(in GemmJob job, int threads, bool splitN, int unit, int units)
     {
         // More chunks than threads lets the caller absorb a helper that starts late on a busy host;
@@ -107,8 +109,11 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>
-    // The driver, packers and kernels skip tiering: their loops are long, so tier-0 code would
-    // make the first few hundred calls (a whole early training phase) several times slower.
+    // Everything a training step calls skips tiering (this attribute on the driver, packers, kernels, worker pool,
+    // layers, activations, loss and optimizers), and keeps TensorPrimitives out of the step: tier-0 code is several
+    // times slower, and the runtime promotes a method only once no new method has been compiled for 100 ms, which
+    // epoch boundaries, the thread tuner's probes and ML.NET keep postponing. Measured on W2 before this: epochs
+    // 2–5 at 0.15–0.29 s, against 0.12–0.13 s from epoch 2 on after it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPart(in GemmJob job, GemmPart part)
     {
@@ -274,6 +279,7 @@ internal static unsafe class GemmDriver
     /// The floats of the packed whole shared operand a thread keeps across the chunks of a chunked job (0 when the job
     /// is not chunked, the operand is read in place, or it is larger than <see cref="WholeOperandMaxFloats"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WholeOperandFloats(in GemmJob job, out long aFloats, out long bFloats)
     {
         int mr = Mr(job.Kind), nr = Nr(job.Kind);
@@ -283,6 +289,7 @@ internal static unsafe class GemmDriver
         bFloats = job.Id != 0 && !job.SplitN && !job.DirectB && b <= WholeOperandMaxFloats ? b : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel(GemmKernelKind kind, int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
     {
         switch (kind)

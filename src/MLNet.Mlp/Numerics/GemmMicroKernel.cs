@@ -21,6 +21,7 @@ internal static unsafe class GemmMicroKernel
     public const int Nr256 = 16;
 
     /// <summary>Dispatches to the AVX-512 kernel specialised for <paramref name="rows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run512(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
     {
         switch (rows)
@@ -260,6 +261,7 @@ internal static unsafe class GemmMicroKernel
     }
 
     /// <summary>Dispatches to the 256-bit kernel specialised for <paramref name="rows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run256(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
     {
         switch (rows)

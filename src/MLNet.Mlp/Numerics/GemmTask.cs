@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Numerics;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal sealed class GemmTask
     private Exception? _error;
 
     /// <summary>Takes a task from the pool (allocating only when every pooled task is still held by a late helper).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GemmTask Rent(in GemmJob job, bool splitN, int unit, int units, int chunks)
     {
         GemmTask? task = null;
@@ -48,6 +51,7 @@ internal sealed class GemmTask
     }
 
     /// <summary>Takes a task that runs <paramref name="work"/> in <paramref name="chunks"/> chunks instead of a multiply.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GemmTask Rent(IChunkedWork work, int chunks)
     {
         GemmTask task = Rent(default, false, 1, chunks, chunks);
@@ -64,6 +68,7 @@ internal sealed class GemmTask
     /// otherwise the caller, woken by that report, could issue its next call while the helper still
     /// looks busy, and would then compute that call alone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Participate(GemmWorkerPool.IHelper? helper)
     {
         int index = Interlocked.Increment(ref _next) - 1;
@@ -110,6 +115,7 @@ internal sealed class GemmTask
     }
 
     /// <summary>Waits until every claimed chunk is finished, then rethrows the first failure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WaitForChunks()
     {
         if (!GemmWorkerPool.SpinUntil(ref _done, _chunks))
@@ -133,6 +139,7 @@ internal sealed class GemmTask
     /// The caller's side of a task it has offered to helpers: computes the chunks no helper has claimed, waits for the
     /// claimed ones, rethrows the first failure, and drops the caller's hold on the task.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Join()
     {
         Participate(null);
@@ -147,6 +154,7 @@ internal sealed class GemmTask
     }
 
     /// <summary>Drops one participant; the last one returns the task to the pool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Leave()
     {
         if (Interlocked.Decrement(ref _participants) == 0)
@@ -161,6 +169,7 @@ internal sealed class GemmTask
     }
 
     // Boundaries fall on tile multiples; they only decide who computes an element, never how.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GemmPart PartOf(int index)
     {
         int extent = _splitN ? _job.N : _job.M;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Numerics;
 
@@ -23,6 +24,7 @@ internal static class GemmWorkerPool
     /// Busy helpers (serving another caller, or still waking from an earlier call) are skipped: the caller
     /// then simply computes more chunks itself.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Offer(GemmTask task, int wanted)
     {
         int count = 0;
@@ -57,6 +59,7 @@ internal static class GemmWorkerPool
     }
 
     /// <summary>Spins while <paramref name="counter"/> equals <paramref name="value"/> (wraparound-safe) or until the spin budget runs out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool SpinWhileEqual(ref int counter, int value)
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
@@ -74,6 +77,7 @@ internal static class GemmWorkerPool
     }
 
     /// <summary>Spins until <paramref name="counter"/> reaches <paramref name="target"/> or the spin budget runs out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool SpinUntil(ref int counter, int target)
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
@@ -119,6 +123,7 @@ internal static class GemmWorkerPool
 
         public void Release() => Volatile.Write(ref _claimed, 0);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Post(GemmTask task)
         {
             _task = task;
@@ -129,6 +134,7 @@ internal static class GemmWorkerPool
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             int seen = 0;

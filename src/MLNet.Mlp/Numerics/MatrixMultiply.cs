@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Numerics;
 
 /// <summary>
@@ -31,6 +33,7 @@ public static class MatrixMultiply
     }
 
     /// <summary>As the public overload, with the kernel family chosen by the caller (tests cover the fallbacks this way).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Multiply(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB,
         Span<float> c, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, int maxThreads, GemmKernelKind kind)
     {

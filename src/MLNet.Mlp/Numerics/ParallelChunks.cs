@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Numerics;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal static class ParallelChunks
     private const int Granule = 64;
 
     /// <summary>Chunk <paramref name="index"/> of <paramref name="chunks"/> over <paramref name="length"/> elements: [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Lo, int Hi) ElementRange(int length, int index, int chunks)
     {
         int units = (length + Granule - 1) / Granule;
@@ -26,6 +29,7 @@ internal static class ParallelChunks
     /// Hands the chunks to the idle helpers and returns at once, so the caller can do other work (read the next rows)
     /// while they compute; <see cref="PendingChunks.Complete"/> then computes whatever is left and waits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PendingChunks Begin(IChunkedWork work, int chunks, int maxThreads)
     {
         int threads = Math.Min(Math.Min(maxThreads, Environment.ProcessorCount), chunks);

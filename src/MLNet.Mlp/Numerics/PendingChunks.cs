@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Numerics;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal readonly struct PendingChunks
     }
 
     /// <summary>Computes the chunks no helper has claimed, waits for the claimed ones, then rethrows the first failure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Complete()
     {
         if (_task is null)

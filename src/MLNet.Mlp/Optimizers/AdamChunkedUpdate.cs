@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Numerics;
 
 namespace MLNet.Mlp.Optimizers;
@@ -20,6 +21,7 @@ internal sealed unsafe class AdamChunkedUpdate : IChunkedWork
     private int _length, _decayed;
 
     /// <summary>Updates every element; <paramref name="decayed"/> is the weight-decay prefix, as in <see cref="AdamKernel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in AdamKernel.Kernel kernel, Span<float> parameters, ReadOnlySpan<float> gradients,
         Span<float> m, Span<float> v, int decayed, int maxThreads)
     {
@@ -48,6 +50,7 @@ internal sealed unsafe class AdamChunkedUpdate : IChunkedWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunChunk(int index, int chunks)
     {
         var (lo, hi) = ParallelChunks.ElementRange(_length, index, chunks);
@@ -56,6 +59,7 @@ internal sealed unsafe class AdamChunkedUpdate : IChunkedWork
         if (hi > split) Segment(_kernel with { CoupledDecay = 0f, DecoupledScale = 1f }, split, hi);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Segment(in AdamKernel.Kernel kernel, int from, int to) =>
         AdamKernel.Plain(kernel, new Span<float>(_p + from, to - from), new ReadOnlySpan<float>(_g + from, to - from),
             new Span<float>(_m + from, to - from), new Span<float>(_v + from, to - from));

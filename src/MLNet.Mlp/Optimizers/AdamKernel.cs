@@ -12,6 +12,7 @@ namespace MLNet.Mlp.Optimizers;
 internal static class AdamKernel
 {
     /// <summary>Runs one update; <paramref name="coupledDecay"/> and <paramref name="decoupledDecay"/> touch the prefix only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step,
         float beta1, double beta1Written, float beta2, double beta2Written, float epsilon, bool amsgrad,
         float coupledDecay, float decoupledDecay)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -68,10 +70,12 @@ public sealed class AdamOptimizer : IOptimizer
     public OptimizerState CreateState(int parameterCount) => new(AmsGrad ? 3 : 2, parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step) =>
         Update(parameters, gradients, state, step, decoupledDecay: 0f);
 
     // AdamW is this step with the decay decoupled from the gradient, fused into the same pass.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step, float decoupledDecay) =>
         AdamKernel.Update(parameters, gradients, state, step, Beta1, _beta1, Beta2, _beta2, Epsilon, AmsGrad,
             coupledDecay: WeightDecay, decoupledDecay: decoupledDecay);

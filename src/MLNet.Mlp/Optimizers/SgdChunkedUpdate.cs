@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Numerics;
 
 namespace MLNet.Mlp.Optimizers;
@@ -20,6 +21,7 @@ internal sealed unsafe class SgdChunkedUpdate : IChunkedWork
     private float _learningRate, _decay;
 
     /// <summary>Updates every element; <paramref name="decayed"/> is the weight-decay prefix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Span<float> parameters, ReadOnlySpan<float> gradients, int decayed, float learningRate, float decay, int maxThreads)
     {
         int n = parameters.Length;
@@ -46,6 +48,7 @@ internal sealed unsafe class SgdChunkedUpdate : IChunkedWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunChunk(int index, int chunks)
     {
         var (lo, hi) = ParallelChunks.ElementRange(_length, index, chunks);

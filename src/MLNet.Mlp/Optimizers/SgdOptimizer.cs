@@ -1,7 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Numerics;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -72,6 +72,7 @@ public sealed class SgdOptimizer : IOptimizer
     public OptimizerState CreateState(int parameterCount) => new(Momentum != 0f ? 1 : 0, parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
     {
         bool hasMomentum = Momentum != 0f;

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>Shape checks shared by every built-in optimizer and gradient transform (cheap, run once per call).</summary>
 internal static class UpdateArguments
 {
     /// <summary>Checks that the buffers agree in length and that the decayed prefix fits in them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Check(int parameterCount, int gradientCount, in OptimizerStep step)
     {
         if (gradientCount != parameterCount)
@@ -13,6 +16,7 @@ internal static class UpdateArguments
     }
 
     /// <summary>Checks the buffers, the state's shape and that the step is 1-based.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Check(int parameterCount, int gradientCount, OptimizerState state, int bufferCount, in OptimizerStep step)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -18,6 +18,7 @@ internal sealed class BatchGather : IChunkedWork
     private int _width, _start, _rows;
 
     /// <summary>Copies rows <c>order[start .. start + rows)</c> of <paramref name="source"/> (each <paramref name="width"/> wide) into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(float[] source, int width, int[] order, int start, int rows, float[] destination, int maxThreads)
     {
         if (maxThreads <= 1 || rows < 2 || (long)rows * width < ParallelMinFloats)
@@ -37,6 +38,7 @@ internal sealed class BatchGather : IChunkedWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunChunk(int index, int chunks)
     {
         int lo = (int)((long)_rows * index / chunks), hi = (int)((long)_rows * (index + 1) / chunks);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Training;
 
@@ -45,6 +46,7 @@ internal sealed class StepThreadTuner
     }
 
     /// <summary>The thread count for the step about to run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int BeginStep()
     {
         if (_maxThreads <= 1) return _chosen;
@@ -61,6 +63,7 @@ internal sealed class StepThreadTuner
     }
 
     /// <summary>Records the step that just ran.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EndStep()
     {
         if (_maxThreads > 1 && _step < ProbeSteps)

@@ -67,4 +67,22 @@ public class ActivationGradientTests
         Assert.Equal(Math.E * Math.E / s, a[2], 5);
         Assert.Equal(1.0, a[5], 6);
     }
+
+    [Fact]
+    public void ReluForwardZeroesNegativesAndKeepsNaNAtEveryWidth()
+    {
+        // NaN must survive the clamp: a diverging network is caught by the NaN it produces.
+        for (int width = 1; width <= 70; width++)
+        {
+            var z = Enumerable.Range(0, width).Select(i => (i % 3 - 1) * (i + 0.5f)).ToArray();
+            z[width / 2] = float.NaN;
+            var a = new float[width];
+            Activation.Relu.Forward(z, a, width);
+            for (int i = 0; i < width; i++)
+            {
+                if (i == width / 2) Assert.True(float.IsNaN(a[i]), $"width {width}: NaN at {i} was replaced by {a[i]}");
+                else Assert.Equal(Math.Max(z[i], 0f), a[i]);
+            }
+        }
+    }
 }

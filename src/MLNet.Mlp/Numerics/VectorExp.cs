@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MLNet.Mlp.Numerics;
+
+/// <summary>
+/// e^x for float spans: Cody–Waite range reduction x = n·ln 2 + r, Cephes' degree-5 polynomial for e^r on
+/// [−ln2/2, ln2/2] (about 1 ulp), and 2^n applied in two halves so that subnormal and overflowing results come out
+/// right. Every lane does the same IEEE operations as <see cref="Exp(float)"/>, so an element's result does not
+/// depend on its position or on the span's length: a softmax row scored inside a batch equals the row scored alone.
+/// </summary>
+// Ours rather than TensorPrimitives.Exp: that one rounds differently on its short-span paths (a 10-class row takes
+// them), and, being generic code in a package assembly, runs as slow tier-0 code through the first second of
+// training, when it is called 5 times per row of every batch.
+internal static class VectorExp
+{
+    private const float Log2E = 1.44269504088896341f;
+    private const float Ln2Hi = 0.693359375f;        // few significant bits: n·Ln2Hi is exact
+    private const float Ln2Lo = -2.12194440e-4f;     // ln 2 − Ln2Hi
+    private const float MinX = -104f;                // e^−104 is below half the smallest subnormal: 0
+    private const float MaxX = 89f;                  // e^89 overflows: +∞
+    private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+        P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /// <summary>e^x, computed exactly as each vector lane computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Exp(float x)
+    {
+        if (float.IsNaN(x)) return x;
+        x = Math.Clamp(x, MinX, MaxX);
+        float n = MathF.Round(x * Log2E);
+        float r = MathF.FusedMultiplyAdd(n, -Ln2Hi, x);
+        r = MathF.FusedMultiplyAdd(n, -Ln2Lo, r);
+        float p = MathF.FusedMultiplyAdd(P0, r, P1);
+        p = MathF.FusedMultiplyAdd(p, r, P2);
+        p = MathF.FusedMultiplyAdd(p, r, P3);
+        p = MathF.FusedMultiplyAdd(p, r, P4);
+        p = MathF.FusedMultiplyAdd(p, r, P5);
+        float y = MathF.FusedMultiplyAdd(p, r * r, r) + 1f;
+        int k = (int)n, k1 = k >> 1, k2 = k - k1;
+        return y * BitConverter.Int32BitsToSingle((k1 + 127) << 23) * BitConverter.Int32BitsToSingle((k2 + 127) << 23);
+    }
+
+    /// <summary>destination[i] = e^(x[i] − shift); the spans may be the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ExpShifted(ReadOnlySpan<float> x, float shift, Span<float> destination)
+    {
+        if (destination.Length < x.Length) throw new ArgumentException("The destination is shorter than the input.", nameof(destination));
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ds = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var s = Vector512.Create(shift);
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                Exp(Vector512.LoadUnsafe(ref xs, (nuint)i) - s).StoreUnsafe(ref ds, (nuint)i);
+        }
+        // Also after the 512-bit loop: a 10-class softmax row is one 256-bit vector and two scalars.
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(shift);
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                Exp(Vector256.LoadUnsafe(ref xs, (nuint)i) - s).StoreUnsafe(ref ds, (nuint)i);
+        }
+        for (; i < x.Length; i++)
+            Unsafe.Add(ref ds, i) = Exp(Unsafe.Add(ref xs, i) - shift);
+    }
+
+    private static Vector512<float> Exp(Vector512<float> x)
+    {
+        var isNaN = ~Vector512.Equals(x, x);
+        var c = Vector512.Min(Vector512.Max(x, Vector512.Create(MinX)), Vector512.Create(MaxX));
+        var n = Vector512.Round(c * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), c);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
+        var y = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
+        var k = Vector512.ConvertToInt32(n);
+        var k1 = Vector512.ShiftRightArithmetic(k, 1);
+        var k2 = k - k1;
+        var bias = Vector512.Create(127);
+        var result = y * Vector512.ShiftLeft(k1 + bias, 23).AsSingle() * Vector512.ShiftLeft(k2 + bias, 23).AsSingle();
+        return Vector512.ConditionalSelect(isNaN, x, result);
+    }
+
+    private static Vector256<float> Exp(Vector256<float> x)
+    {
+        var isNaN = ~Vector256.Equals(x, x);
+        var c = Vector256.Min(Vector256.Max(x, Vector256.Create(MinX)), Vector256.Create(MaxX));
+        var n = Vector256.Round(c * Vector256.Create(Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), c);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
+        var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        var k = Vector256.ConvertToInt32(n);
+        var k1 = Vector256.ShiftRightArithmetic(k, 1);
+        var k2 = k - k1;
+        var bias = Vector256.Create(127);
+        var result = y * Vector256.ShiftLeft(k1 + bias, 23).AsSingle() * Vector256.ShiftLeft(k2 + bias, 23).AsSingle();
+        return Vector256.ConditionalSelect(isNaN, x, result);
+    }
+}
