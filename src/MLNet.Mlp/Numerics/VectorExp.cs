@@ -67,6 +67,7 @@ internal static class VectorExp
             Unsafe.Add(ref ds, i) = Exp(Unsafe.Add(ref xs, i) - shift);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp(Vector512<float> x)
     {
         var isNaN = ~Vector512.Equals(x, x);
@@ -88,6 +89,7 @@ internal static class VectorExp
         return Vector512.ConditionalSelect(isNaN, x, result);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Exp(Vector256<float> x)
     {
         var isNaN = ~Vector256.Equals(x, x);

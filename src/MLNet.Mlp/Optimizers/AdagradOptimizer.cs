@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -57,12 +58,12 @@ public sealed class AdagradOptimizer : IOptimizer
         Span<float> accumulator = state.Buffer(0);
         int d = step.DecayedCount;
         var kernel = new Kernel(step.LearningRate, WeightDecay, Epsilon);
-        ElementwiseLoop.Run(kernel, parameters[..d], gradients[..d], accumulator[..d], default, default);
-        ElementwiseLoop.Run(kernel with { Decay = 0f }, parameters[d..], gradients[d..], accumulator[d..], default, default);
+        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(kernel with { Decay = 0f }), parameters, gradients, accumulator, default, default, d, step.MaxThreads);
     }
 
     private readonly record struct Kernel(float LearningRate, float Decay, float Epsilon) : IElementwiseKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> sum, ref Vector<float> s1, ref Vector<float> s2)
         {
             Vector<float> g = gradient;

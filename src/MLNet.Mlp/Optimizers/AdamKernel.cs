@@ -29,25 +29,29 @@ internal static class AdamKernel
             CoupledDecay: coupledDecay, DecoupledScale: decoupledDecay != 0f ? (float)(1.0 - lr * decoupledDecay) : 1f);
         Span<float> m = state.Buffer(0), v = state.Buffer(1), vMax = amsgrad ? state.Buffer(2) : default;
         int d = step.DecayedCount;
+        var rest = kernel with { CoupledDecay = 0f, DecoupledScale = 1f };
+        // Adam's square root and two divisions per element make it compute-bound (~30 µs for 100k parameters on one
+        // core, as long as a whole W2 product): large buffers are split over the cores.
         if (!amsgrad)
         {
-            // Adam's square root and two divisions per element make it compute-bound (~30 µs for 100k parameters
-            // on one core, as long as a whole W2 product): large buffers are split over the cores.
-            if (step.MaxThreads > 1 && parameters.Length >= AdamChunkedUpdate.MinParallelLength)
-            {
-                AdamChunkedUpdate.Run(kernel, parameters, gradients, m, v, d, step.MaxThreads);
-                return;
-            }
-
-            // The common case as one explicit SIMD loop: the generic loop's by-ref register passing makes it several
-            // times slower than memory bandwidth. Same operations in the same order (no FMA): bit-identical results.
-            Plain(kernel, parameters[..d], gradients[..d], m[..d], v[..d]);
-            Plain(kernel with { CoupledDecay = 0f, DecoupledScale = 1f }, parameters[d..], gradients[d..], m[d..], v[d..]);
+            // The common case as one explicit SIMD loop: same operations in the same order as Kernel.Apply (no FMA),
+            // so bit-identical results, at 512-bit width where the hardware has it.
+            ChunkedUpdate<PlainUpdate>.Run(new PlainUpdate(kernel), new PlainUpdate(rest), parameters, gradients, m, v, default, d, step.MaxThreads);
             return;
         }
 
-        ElementwiseLoop.Run(kernel, parameters[..d], gradients[..d], m[..d], v[..d], amsgrad ? vMax[..d] : default);
-        ElementwiseLoop.Run(kernel with { CoupledDecay = 0f, DecoupledScale = 1f }, parameters[d..], gradients[d..], m[d..], v[d..], amsgrad ? vMax[d..] : default);
+        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(rest), parameters, gradients, m, v, vMax, d, step.MaxThreads);
+    }
+
+    /// <summary><see cref="Plain"/> as a range update.</summary>
+    internal readonly struct PlainUpdate(Kernel kernel) : IRangeUpdate
+    {
+        private readonly Kernel _kernel = kernel;
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Run(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> s0, Span<float> s1, Span<float> s2) =>
+            Plain(_kernel, theta, gradient, s0, s1);
     }
 
     // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
@@ -121,6 +125,7 @@ internal static class AdamKernel
     internal readonly record struct Kernel(float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
         float StepSize, float BiasCorrection2Sqrt, float Epsilon, bool AmsGrad, float CoupledDecay, float DecoupledScale) : IElementwiseKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> m, ref Vector<float> v, ref Vector<float> vMax)
         {
             Vector<float> g = gradient;

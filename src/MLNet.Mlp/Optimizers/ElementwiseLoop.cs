@@ -76,3 +76,15 @@ internal static class ElementwiseLoop
         if (has2) { w2.CopyTo(t2); t2[..rest].CopyTo(s2[i..]); }
     }
 }
+
+/// <summary>An <see cref="IElementwiseKernel"/> run by <see cref="ElementwiseLoop"/>, as an <see cref="IRangeUpdate"/>.</summary>
+internal readonly struct ElementwiseUpdate<TKernel>(TKernel kernel) : IRangeUpdate
+    where TKernel : struct, IElementwiseKernel
+{
+    private readonly TKernel _kernel = kernel;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Run(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> s0, Span<float> s1, Span<float> s2) =>
+        ElementwiseLoop.Run(_kernel, theta, gradient, s0, s1, s2);
+}

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -41,11 +42,13 @@ public sealed class MomentumOptimizer : IOptimizer
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
     {
         UpdateArguments.Check(parameters.Length, gradients.Length, state, 1, step);
-        ElementwiseLoop.Run(new Kernel(step.LearningRate, Beta, _oneMinusBeta), parameters, gradients, state.Buffer(0), default, default);
+        var kernel = new Kernel(step.LearningRate, Beta, _oneMinusBeta);
+        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(kernel), parameters, gradients, state.Buffer(0), default, default, 0, step.MaxThreads);
     }
 
     private readonly record struct Kernel(float LearningRate, float Beta, float OneMinusBeta) : IElementwiseKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> v, ref Vector<float> s1, ref Vector<float> s2)
         {
             v = Beta * v + OneMinusBeta * gradient;

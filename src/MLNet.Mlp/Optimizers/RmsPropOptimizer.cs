@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -78,13 +79,13 @@ public sealed class RmsPropOptimizer : IOptimizer
         Span<float> a = Centered ? state.Buffer(hasMomentum ? 2 : 1) : default;
         int d = step.DecayedCount;
         var kernel = new Kernel(step.LearningRate, WeightDecay, Rho, _oneMinusRho, Epsilon, Momentum, hasMomentum, Centered);
-        ElementwiseLoop.Run(kernel, parameters[..d], gradients[..d], s[..d], b.IsEmpty ? b : b[..d], a.IsEmpty ? a : a[..d]);
-        ElementwiseLoop.Run(kernel with { Decay = 0f }, parameters[d..], gradients[d..], s[d..], b.IsEmpty ? b : b[d..], a.IsEmpty ? a : a[d..]);
+        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(kernel with { Decay = 0f }), parameters, gradients, s, b, a, d, step.MaxThreads);
     }
 
     private readonly record struct Kernel(float LearningRate, float Decay, float Rho, float OneMinusRho, float Epsilon,
         float Momentum, bool HasMomentum, bool Centered) : IElementwiseKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> s, ref Vector<float> b, ref Vector<float> a)
         {
             Vector<float> g = gradient;

@@ -81,24 +81,27 @@ public sealed class SgdOptimizer : IOptimizer
         int d = step.DecayedCount;
         if (!hasMomentum)
         {
-            // Alone this saves little (the pass is bound by cache bandwidth), but it keeps the GEMM helper spinning
-            // between a step's products, so that they hand over without a kernel wake-up.
-            if (step.MaxThreads > 1 && parameters.Length >= SgdChunkedUpdate.MinParallelLength)
-            {
-                SgdChunkedUpdate.Run(parameters, gradients, d, step.LearningRate, WeightDecay, step.MaxThreads);
-                return;
-            }
-
-            // Plain SGD as one explicit SIMD loop (the generic loop is several times slower than memory bandwidth);
-            // the same operations in the same order, so the results are bit-identical.
-            Plain(parameters[..d], gradients[..d], step.LearningRate, WeightDecay);
-            Plain(parameters[d..], gradients[d..], step.LearningRate, 0f);
+            // Plain SGD as one explicit SIMD loop (bit-identical to Kernel.Apply). Splitting it over the cores alone
+            // saves little (the pass is bound by cache bandwidth), but it keeps the GEMM helper spinning between a
+            // step's products, so that they hand over without a kernel wake-up.
+            ChunkedUpdate<PlainUpdate>.Run(new PlainUpdate(step.LearningRate, WeightDecay), new PlainUpdate(step.LearningRate, 0f),
+                parameters, gradients, default, default, default, d, step.MaxThreads);
             return;
         }
 
         var kernel = new Kernel(step.LearningRate, WeightDecay, Momentum, _oneMinusDampening, hasMomentum, step.Step == 1, Nesterov);
-        ElementwiseLoop.Run(kernel, parameters[..d], gradients[..d], buffer.IsEmpty ? buffer : buffer[..d], default, default);
-        ElementwiseLoop.Run(kernel with { Decay = 0f }, parameters[d..], gradients[d..], buffer.IsEmpty ? buffer : buffer[d..], default, default);
+        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(kernel with { Decay = 0f }), parameters, gradients, buffer, default, default, d, step.MaxThreads);
+    }
+
+    /// <summary><see cref="Plain"/> as a range update.</summary>
+    private readonly struct PlainUpdate(float learningRate, float decay) : IRangeUpdate
+    {
+        private readonly float _learningRate = learningRate, _decay = decay;
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Run(Span<float> theta, ReadOnlySpan<float> gradient, Span<float> s0, Span<float> s1, Span<float> s2) =>
+            Plain(theta, gradient, _learningRate, _decay);
     }
 
     internal static void Plain(Span<float> theta, ReadOnlySpan<float> gradient, float learningRate, float decay)
@@ -138,6 +141,7 @@ public sealed class SgdOptimizer : IOptimizer
     private readonly record struct Kernel(float LearningRate, float Decay, float Momentum, float OneMinusDampening,
         bool HasMomentum, bool First, bool Nesterov) : IElementwiseKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> b, ref Vector<float> s1, ref Vector<float> s2)
         {
             Vector<float> g = gradient;

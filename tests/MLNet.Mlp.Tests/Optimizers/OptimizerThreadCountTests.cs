@@ -8,16 +8,10 @@ public class OptimizerThreadCountTests
     private const int Length = 100_003;   // above the parallel threshold, with a tail that is not a whole vector
     private const int Decayed = 70_001;   // the weight-decay prefix ends inside a chunk
 
-    public static TheoryData<string> Optimizers => new() { "Adam", "AdamWeightDecay", "AdamW", "Sgd", "SgdWeightDecay" };
+    // Every optimizer and variant of the hand-computed table: each runs its update through the shared chunked path.
+    public static TheoryData<string> Optimizers => OptimizerCases.Names;
 
-    private static IOptimizer Create(string name) => name switch
-    {
-        "Adam" => new AdamOptimizer(),
-        "AdamWeightDecay" => new AdamOptimizer(weightDecay: 0.01f),
-        "Sgd" => new SgdOptimizer(),
-        "SgdWeightDecay" => new SgdOptimizer(weightDecay: 0.01f),
-        _ => new AdamWOptimizer(),
-    };
+    private static IOptimizer Create(string name) => OptimizerCases.All[name].Create();
 
     [Theory]
     [MemberData(nameof(Optimizers))]
@@ -40,6 +34,21 @@ public class OptimizerThreadCountTests
         var two = Run(2);
         Assert.Equal(Bits(one.Parameters), Bits(two.Parameters));
         for (int k = 0; k < one.State.BufferCount; k++) Assert.Equal(Bits(one.State.Buffer(k)), Bits(two.State.Buffer(k)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void Update_OnTwoThreads_DoesNotAllocateAfterTheFirstStep(string name)
+    {
+        IOptimizer optimizer = Create(name);
+        float[] parameters = Enumerable.Range(0, Length).Select(i => MathF.Sin(i) * 0.1f).ToArray();
+        float[] gradient = Enumerable.Range(0, Length).Select(i => MathF.Cos(i) * 0.1f).ToArray();
+        OptimizerState state = optimizer.CreateState(Length);
+        optimizer.Update(parameters, gradient, state, new OptimizerStep(1e-3f, 1, Decayed) { MaxThreads = 2 });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 2; t < 12; t++)
+            optimizer.Update(parameters, gradient, state, new OptimizerStep(1e-3f, t, Decayed) { MaxThreads = 2 });
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     private static int[] Bits(ReadOnlySpan<float> values) => values.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
