@@ -20,6 +20,7 @@ public static class StableMath
     public static float LogSigmoid(float x) => MathF.Min(x, 0f) - MathF.Log(1f + MathF.Exp(-MathF.Abs(x)));
 
     /// <summary>log Σ e^{x_j}, shifted by the maximum so it neither overflows nor underflows to −∞.</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty.</exception>
     // Per row of every training batch (the fused softmax cross-entropy): optimized from the first call, and no
     // TensorPrimitives, whose generic code runs unoptimized through the first epochs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -32,11 +33,16 @@ public static class StableMath
         return max + (float)Math.Log(sum);
     }
 
-    /// <summary>Writes softmax(x) to <paramref name="destination"/>; the maximum is subtracted first.</summary>
+    /// <summary>
+    /// Writes softmax(x) to <paramref name="destination"/>; the maximum is subtracted first. −∞ entries get exactly 0;
+    /// a row with NaN or +∞ gives NaN throughout. The spans may be the same but must not otherwise overlap.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty, <paramref name="destination"/> is shorter, or the spans partly overlap.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(ReadOnlySpan<float> x, Span<float> destination)
     {
         if (destination.Length < x.Length) throw new ArgumentException("The destination is shorter than the input.", nameof(destination));
+        if (x.Overlaps(destination, out int offset) && offset != 0) throw new ArgumentException("The destination overlaps the input at a different position.", nameof(destination));
         destination = destination.Slice(0, x.Length);
         VectorExp.ExpShifted(x, Max(x), destination);
         Divide(destination, Sum(destination));
@@ -47,7 +53,7 @@ public static class StableMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Max(ReadOnlySpan<float> x)
     {
-        if (x.IsEmpty) throw new ArgumentException("A softmax needs at least one value.", nameof(x));
+        if (x.IsEmpty) throw new ArgumentException("At least one value is needed.", nameof(x));
         ref float xs = ref MemoryMarshal.GetReference(x);
         int i = 0;
         float max = float.NegativeInfinity;

@@ -52,6 +52,7 @@ public sealed class AdagradOptimizer : IOptimizer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
     {
         UpdateArguments.Check(parameters.Length, gradients.Length, state, 1, step);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -54,6 +56,7 @@ public sealed class AdamWOptimizer : IOptimizer
     public OptimizerState CreateState(int parameterCount) => _adam.CreateState(parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step) =>
         _adam.Update(parameters, gradients, state, step, decoupledDecay: WeightDecay);
 }

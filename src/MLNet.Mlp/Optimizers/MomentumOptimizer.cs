@@ -39,6 +39,7 @@ public sealed class MomentumOptimizer : IOptimizer
     public OptimizerState CreateState(int parameterCount) => new(1, parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
     {
         UpdateArguments.Check(parameters.Length, gradients.Length, state, 1, step);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class NesterovOptimizer : IOptimizer
     public OptimizerState CreateState(int parameterCount) => _sgd.CreateState(parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step) =>
         _sgd.Update(parameters, gradients, state, step);
 }

@@ -70,6 +70,7 @@ public sealed class RmsPropOptimizer : IOptimizer
     public OptimizerState CreateState(int parameterCount) => new(BufferCount, parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
     {
         UpdateArguments.Check(parameters.Length, gradients.Length, state, BufferCount, step);

@@ -104,6 +104,7 @@ public sealed class SgdOptimizer : IOptimizer
             Plain(theta, gradient, _learningRate, _decay);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Plain(Span<float> theta, ReadOnlySpan<float> gradient, float learningRate, float decay)
     {
         int n = theta.Length;

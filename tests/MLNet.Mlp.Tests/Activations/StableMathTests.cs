@@ -49,6 +49,31 @@ public class StableMathTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(40)]
+    public void Softmax_GivesMaskedLogitsExactlyZeroAndStillSumsToOne(int width)
+    {
+        var z = Enumerable.Range(0, width).Select(i => i % 3 == 0 ? float.NegativeInfinity : i * 0.1f).ToArray();
+        var a = new float[width];
+        StableMath.Softmax(z, a);
+        for (int i = 0; i < width; i++)
+        {
+            if (i % 3 == 0) Assert.Equal(0f, a[i]);
+            else Assert.True(a[i] > 0f && float.IsFinite(a[i]));
+        }
+        Assert.Equal(1.0, a.Sum(v => (double)v), 5);
+    }
+
+    [Fact]
+    public void Softmax_OfARowWithPositiveInfinityIsNaN()
+    {
+        var a = new float[10];
+        StableMath.Softmax([1f, 2f, float.PositiveInfinity, 3f, 0f, 0f, 0f, 0f, 0f, 0f], a);
+        Assert.All(a, v => Assert.True(float.IsNaN(v)));
+    }
+
     [Fact]
     public void Softmax_LeavesTheDestinationBeyondTheRowUntouched()
     {
@@ -59,11 +84,16 @@ public class StableMathTests
     }
 
     [Fact]
-    public void Softmax_RejectsAnEmptyRowAndAShortDestination()
+    public void Softmax_RejectsAnEmptyRowAShortDestinationAndAShiftedOverlap()
     {
         Assert.Throws<ArgumentException>(() => StableMath.Softmax([], new float[1]));
         var error = Assert.Throws<ArgumentException>(() => StableMath.Softmax([1f, 2f, 3f], new float[2]));
         Assert.Equal("destination", error.ParamName);
+        var buffer = new float[12];
+        error = Assert.Throws<ArgumentException>(() => StableMath.Softmax(buffer.AsSpan(0, 10), buffer.AsSpan(1, 10)));
+        Assert.Equal("destination", error.ParamName);
+        StableMath.Softmax(buffer.AsSpan(0, 10), buffer.AsSpan(0, 10));   // in place is allowed
+        Assert.Equal(0.1f, buffer[0], 6);
     }
 
     [Theory]

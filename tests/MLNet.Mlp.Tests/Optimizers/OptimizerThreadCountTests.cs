@@ -13,9 +13,11 @@ public class OptimizerThreadCountTests
 
     private static IOptimizer Create(string name) => OptimizerCases.All[name].Create();
 
+    // 2, 3 and 5 chunks move the chunk boundaries (ParallelChunks cuts as many chunks as threads allowed, even on
+    // fewer cores).
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void Update_OnTwoThreads_IsBitIdenticalToOneThread(string name)
+    public void Update_OnSeveralThreads_IsBitIdenticalToOneThread(string name)
     {
         var random = new Random(5);
         float[] start = Enumerable.Range(0, Length).Select(_ => random.NextSingle() - 0.5f).ToArray();
@@ -31,9 +33,12 @@ public class OptimizerThreadCountTests
         }
 
         var one = Run(1);
-        var two = Run(2);
-        Assert.Equal(Bits(one.Parameters), Bits(two.Parameters));
-        for (int k = 0; k < one.State.BufferCount; k++) Assert.Equal(Bits(one.State.Buffer(k)), Bits(two.State.Buffer(k)));
+        foreach (int threads in new[] { 2, 3, 5 })
+        {
+            var many = Run(threads);
+            Assert.Equal(Bits(one.Parameters), Bits(many.Parameters));
+            for (int k = 0; k < one.State.BufferCount; k++) Assert.Equal(Bits(one.State.Buffer(k)), Bits(many.State.Buffer(k)));
+        }
     }
 
     [Theory]
@@ -45,10 +50,17 @@ public class OptimizerThreadCountTests
         float[] gradient = Enumerable.Range(0, Length).Select(i => MathF.Cos(i) * 0.1f).ToArray();
         OptimizerState state = optimizer.CreateState(Length);
         optimizer.Update(parameters, gradient, state, new OptimizerStep(1e-3f, 1, Decayed) { MaxThreads = 2 });
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 2; t < 12; t++)
-            optimizer.Update(parameters, gradient, state, new OptimizerStep(1e-3f, t, Decayed) { MaxThreads = 2 });
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // A helper that wakes very late on a loaded host can hold pooled tasks and make the pool grow once; steady
+        // state is what is asserted, so three tries of ten steps each.
+        long allocated = -1;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int t = 2; t < 12; t++)
+                optimizer.Update(parameters, gradient, state, new OptimizerStep(1e-3f, t, Decayed) { MaxThreads = 2 });
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, allocated);
     }
 
     private static int[] Bits(ReadOnlySpan<float> values) => values.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
