@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Initializers;
 
 namespace MLNet.Mlp.Activations;
@@ -24,6 +25,7 @@ public sealed class EluActivation : IActivation
     public IWeightInitializer DefaultInitializer => WeightInitializers.HeUniform;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns)
     {
         for (int i = 0; i < z.Length; i++)
@@ -31,6 +33,7 @@ public sealed class EluActivation : IActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)
     {
         for (int i = 0; i < z.Length; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Initializers;
 
 namespace MLNet.Mlp.Activations;
@@ -18,6 +19,7 @@ public sealed class GeluActivation : IActivation
     public IWeightInitializer DefaultInitializer => WeightInitializers.HeUniform;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns)
     {
         for (int i = 0; i < z.Length; i++)
@@ -25,6 +27,7 @@ public sealed class GeluActivation : IActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)
     {
         for (int i = 0; i < z.Length; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MLNet.Mlp.Activations;
@@ -14,6 +15,7 @@ internal static class RowwiseMap
     internal delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> destination);
 
     /// <summary>Applies <paramref name="function"/> to <paramref name="z"/> ([rows × <paramref name="columns"/>]) into <paramref name="a"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(ReadOnlySpan<float> z, Span<float> a, int columns, SpanFunction function)
     {
         if (columns >= Vector512<float>.Count || z.Length <= columns)

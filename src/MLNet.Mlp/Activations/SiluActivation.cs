@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Initializers;
 
 namespace MLNet.Mlp.Activations;
@@ -12,6 +13,7 @@ public sealed class SiluActivation : IActivation
     public IWeightInitializer DefaultInitializer => WeightInitializers.HeUniform;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> z, Span<float> a, int columns)
     {
         for (int i = 0; i < z.Length; i++)
@@ -19,6 +21,7 @@ public sealed class SiluActivation : IActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int columns)
     {
         for (int i = 0; i < z.Length; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Activations;
 
 namespace MLNet.Mlp.Layers;
@@ -29,9 +30,11 @@ public sealed class ActivationLayer : Layer
 
     internal override void Initialize(Random random) { }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> cache, int rows, in ForwardContext context)
         => Activation.Forward(input.Slice(0, rows * InputSize), output.Slice(0, rows * InputSize), InputSize);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache,
         Span<float> outputGradient, Span<float> inputGradient, int rows, in ForwardContext context)
     {

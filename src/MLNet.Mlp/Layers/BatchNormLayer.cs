@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Layers;
 
@@ -77,6 +78,7 @@ public sealed class BatchNormLayer : Layer
         return (scale, shift);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> cache, int rows, in ForwardContext context)
     {
         int n = InputSize;
@@ -121,6 +123,7 @@ public sealed class BatchNormLayer : Layer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache,
         Span<float> outputGradient, Span<float> inputGradient, int rows, in ForwardContext context)
     {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using MLNet.Mlp.Numerics;
+
 namespace MLNet.Mlp.Layers;
 
 /// <summary>
@@ -29,6 +32,7 @@ public sealed class DropoutLayer : Layer
 
     internal override void Initialize(Random random) { }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> cache, int rows, in ForwardContext context)
     {
         int n = rows * InputSize;
@@ -49,11 +53,12 @@ public sealed class DropoutLayer : Layer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache,
         Span<float> outputGradient, Span<float> inputGradient, int rows, in ForwardContext context)
     {
         if (inputGradient.IsEmpty) return;
         int n = rows * InputSize;
-        System.Numerics.Tensors.TensorPrimitives.Multiply(outputGradient.Slice(0, n), cache.Slice(0, n), inputGradient.Slice(0, n));
+        SpanMultiply.Pointwise(outputGradient.Slice(0, n), cache.Slice(0, n), inputGradient.Slice(0, n));
     }
 }

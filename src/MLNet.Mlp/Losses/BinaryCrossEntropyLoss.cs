@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Activations;
 
 namespace MLNet.Mlp.Losses;
@@ -17,6 +18,7 @@ public sealed class BinaryCrossEntropyLoss : ILoss
     public string Name => "BinaryCrossEntropy";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Compute(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
         Span<float> outputGradient, int columns, float gradientScale)
     {
@@ -38,6 +40,7 @@ public sealed class BinaryCrossEntropyLoss : ILoss
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryComputeFused(IActivation outputActivation, ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs,
         ReadOnlySpan<float> targets, ReadOnlySpan<float> weights, Span<float> logitGradient, int columns,
         float gradientScale, out double loss)

@@ -18,6 +18,7 @@ public sealed class CategoricalCrossEntropyLoss : ILoss
     public string Name => "CategoricalCrossEntropy";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Compute(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
         Span<float> outputGradient, int columns, float gradientScale)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MLNet.Mlp.Losses;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class MeanSquaredErrorLoss : ILoss
     public string Name => "MeanSquaredError";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Compute(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
         Span<float> outputGradient, int columns, float gradientScale)
     {

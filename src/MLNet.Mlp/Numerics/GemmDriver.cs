@@ -109,12 +109,11 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>
-    // The per-step code of the common networks skips tiering (this attribute on the driver, packers, kernels, worker
-    // pool, dense layer, ReLU/softmax, cross-entropy and the optimizers), and calls no TensorPrimitives: tier-0 code
-    // is several times slower, and the runtime promotes a method only once no new method has been compiled for
-    // 100 ms, which epoch boundaries, the thread tuner's probes and ML.NET keep postponing. Measured on W2 before
-    // this: epochs 2–5 at 0.15–0.29 s, against 0.12–0.13 s from epoch 2 on after it. (Less common per-step paths,
-    // such as sigmoid/tanh, dropout, clipping and example weights, still use TensorPrimitives.)
+    // A training step's code skips tiering (this attribute on the driver, packers, kernels, worker pool, layers,
+    // activations, losses, optimizers and gradient transforms), and calls no TensorPrimitives except through the
+    // sigmoid and tanh activations: tier-0 code is several times slower, and the runtime promotes a method only once
+    // no new method has been compiled for 100 ms, which epoch boundaries, the thread tuner's probes and ML.NET keep
+    // postponing. Measured on W2 before this: epochs 2–5 at 0.15–0.29 s, against 0.12–0.13 s from epoch 2 on after it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPart(in GemmJob job, GemmPart part)
     {

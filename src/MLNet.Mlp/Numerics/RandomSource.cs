@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Numerics;
 
@@ -33,6 +34,7 @@ internal sealed class RandomSource : Random
         return z ^ (z >> 31);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint NextUInt32()
     {
         uint result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
@@ -44,6 +46,7 @@ internal sealed class RandomSource : Random
     }
 
     /// <summary>Uniform in [0, 1) with 24 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override float NextSingle() => (NextUInt32() >> 8) * (1f / (1 << 24));
 
     public override double NextDouble() => ((ulong)NextUInt32() << 21 ^ NextUInt32() >> 11) * (1.0 / (1UL << 53));

@@ -1,6 +1,6 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using MLNet.Mlp.Numerics;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -36,11 +36,12 @@ public sealed class ClipByGlobalNorm : IGradientTransform
     public string Name => "ClipByGlobalNorm";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> gradients, ReadOnlySpan<float> parameters, in OptimizerStep step)
     {
         double norm = GlobalNorm(gradients);
         if (!double.IsFinite(norm) || norm <= MaxNorm) return;
-        TensorPrimitives.Multiply(gradients, (float)(MaxNorm / norm), gradients);
+        SpanMultiply.ByScalar(gradients, (float)(MaxNorm / norm));
     }
 
     /// <summary>
@@ -48,6 +49,7 @@ public sealed class ClipByGlobalNorm : IGradientTransform
     /// </summary>
     /// <param name="values">The values, usually the whole gradient buffer.</param>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double GlobalNorm(ReadOnlySpan<float> values)
     {
         Span<double> partial = stackalloc double[8];

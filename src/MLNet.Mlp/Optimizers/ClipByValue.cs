@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -26,6 +27,7 @@ public sealed class ClipByValue : IGradientTransform
     public string Name => "ClipByValue";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> gradients, ReadOnlySpan<float> parameters, in OptimizerStep step)
     {
         var high = new Vector<float>(Limit);

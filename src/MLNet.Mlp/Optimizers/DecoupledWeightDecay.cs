@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using MLNet.Mlp.Numerics;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -42,13 +43,14 @@ public sealed class DecoupledWeightDecay : IOptimizer
     public OptimizerState CreateState(int parameterCount) => Inner.CreateState(parameterCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
     {
         UpdateArguments.Check(parameters.Length, gradients.Length, step);
         if (WeightDecay != 0f)
         {
             Span<float> weights = parameters[..step.DecayedCount];
-            TensorPrimitives.Multiply(weights, (float)(1.0 - (double)step.LearningRate * WeightDecay), weights);
+            SpanMultiply.ByScalar(weights, (float)(1.0 - (double)step.LearningRate * WeightDecay));
         }
 
         Inner.Update(parameters, gradients, state, step);

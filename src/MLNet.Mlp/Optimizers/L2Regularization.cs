@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MLNet.Mlp.Optimizers;
 
@@ -32,6 +33,7 @@ public sealed class L2Regularization : IGradientTransform
     public string Name => "L2Regularization";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> gradients, ReadOnlySpan<float> parameters, in OptimizerStep step)
     {
         UpdateArguments.Check(parameters.Length, gradients.Length, step);

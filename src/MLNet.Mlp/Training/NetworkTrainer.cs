@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Numerics;
@@ -138,7 +138,7 @@ public static class NetworkTrainer
                 tuner.EndStep();
 
                 lossSum += loss;
-                weightSum += w.IsEmpty ? rows : TensorPrimitives.Sum(w);
+                weightSum += w.IsEmpty ? rows : WeightTotal(w);
                 if (trainOutputs != null)
                 {
                     ws.Output(rows).CopyTo(trainOutputs.AsSpan(start * outputs));
@@ -213,6 +213,16 @@ public static class NetworkTrainer
         return new TrainingResult(history, reason, stopping != null && bestEpoch > 0 ? bestEpoch : null, restored);
     }
 
+    // Σ w in double, in order: per step, so optimized from the first call and without TensorPrimitives (see
+    // GemmDriver.RunPart).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double WeightTotal(ReadOnlySpan<float> weights)
+    {
+        double total = 0;
+        for (int i = 0; i < weights.Length; i++) total += weights[i];
+        return total;
+    }
+
     /// <summary>The weighted mean loss of <paramref name="network"/> on <paramref name="data"/> in inference mode.</summary>
     /// <param name="network">The network.</param>
     /// <param name="data">Examples.</param>
@@ -243,7 +253,7 @@ public static class NetworkTrainer
                   && loss.TryComputeFused(dense.Activation, ws.Caches[^1].AsSpan(0, rows * k), output, targets, w, scratch, k, 1f, out double batchLoss)))
                 batchLoss = loss.Compute(output, targets, w, scratch, k, 1f);
             total += batchLoss;
-            weightSum += w.IsEmpty ? rows : TensorPrimitives.Sum(w);
+            weightSum += w.IsEmpty ? rows : WeightTotal(w);
             output.CopyTo(outputs.AsSpan(start * k));
         }
         return total / Math.Max(weightSum, double.Epsilon);
