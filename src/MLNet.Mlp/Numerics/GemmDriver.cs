@@ -138,8 +138,11 @@ internal static unsafe class GemmDriver
         int k = job.K;
         int n = job.N;
         int kcBlock = DepthBlock(k);
-        int mcMax = Math.Min(McMax, (rows + mr - 1) / mr * mr);
-        int ncMax = Math.Min(NcMax, (cols + nr - 1) / nr * nr);
+        // Sized from the whole job, not from this part: chunks differ in size, and a thread that first computes a
+        // larger chunk in the middle of training would grow its buffers then (a 7 KB allocation that the
+        // steady-state test caught, rarely, on a busy host).
+        int mcMax = Math.Min(McMax, (job.M + mr - 1) / mr * mr);
+        int ncMax = Math.Min(NcMax, (n + nr - 1) / nr * nr);
         GemmBuffers buffers = GemmBuffers.Current;
         float* packA = buffers.GetA(mcMax * kcBlock);
         // Reading B in place needs room for just the ragged last panel.

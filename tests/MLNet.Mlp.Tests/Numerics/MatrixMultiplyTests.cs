@@ -256,6 +256,32 @@ public class MatrixMultiplyTests
         }
     }
 
+    // Which chunks of a shared multiply a thread computes depends on timing; a thread whose first chunks were the
+    // small ones used to grow its packing buffers when it later met a larger chunk, in the middle of training.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public unsafe void AThreadsBuffersDoNotGrowWhenItFirstComputesALargerChunk(bool splitColumns)
+    {
+        long allocated = -1;
+        var thread = new Thread(() =>
+        {
+            var rng = new Random(7);
+            float[] a = RandomArray(rng, 64 * 784), b = RandomArray(rng, 784 * 128), c = new float[64 * 128];
+            fixed (float* pa = a, pb = b, pc = c)
+            {
+                var job = new GemmJob { A = pa, B = pb, C = pc, M = 64, N = 128, K = 784, TransposeB = true, Kind = GemmDriver.DefaultKind, Id = 1 };
+                GemmDriver.RunPart(in job, splitColumns ? new GemmPart(0, 64, 0, 16) : new GemmPart(0, 16, 0, 128));
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                GemmDriver.RunPart(in job, new GemmPart(0, 64, 0, 128));
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void EveryHelperThreadStartsWithTheFirstParallelCall()
     {
