@@ -12,6 +12,9 @@ namespace MLNet.Mlp.Optimizers;
 internal sealed unsafe class ChunkedUpdate<TUpdate> : IChunkedWork
     where TUpdate : struct, IRangeUpdate
 {
+    /// <summary>Below this many parameters handing half to a helper costs more than it saves.</summary>
+    internal const int MinParallelLength = 1 << 15;
+
     // One instance per calling thread and update type, reused: a step must not allocate.
     [ThreadStatic] private static ChunkedUpdate<TUpdate>? t_instance;
 
@@ -31,7 +34,7 @@ internal sealed unsafe class ChunkedUpdate<TUpdate> : IChunkedWork
         int n = parameters.Length;
         if (gradients.Length != n || !Fits(s0, n) || !Fits(s1, n) || !Fits(s2, n)) throw new ArgumentException("Buffer lengths differ.");
         if ((uint)decayedCount > (uint)n) throw new ArgumentOutOfRangeException(nameof(decayedCount), decayedCount, $"The decayed prefix must lie within the {n} parameters.");
-        if (maxThreads <= 1 || n < ChunkedUpdate.MinParallelLength)
+        if (maxThreads <= 1 || n < MinParallelLength)
         {
             int d = decayedCount;
             decayed.Run(parameters[..d], gradients[..d], Head(s0, d), Head(s1, d), Head(s2, d));
@@ -86,11 +89,4 @@ internal sealed unsafe class ChunkedUpdate<TUpdate> : IChunkedWork
     private static Span<float> Head(Span<float> state, int d) => state.IsEmpty ? state : state[..d];
 
     private static Span<float> Tail(Span<float> state, int d) => state.IsEmpty ? state : state[d..];
-}
-
-/// <summary>The size threshold of <see cref="ChunkedUpdate{TUpdate}"/>, shared by every update type.</summary>
-internal static class ChunkedUpdate
-{
-    /// <summary>Below this many parameters handing half to a helper costs more than it saves.</summary>
-    internal const int MinParallelLength = 1 << 15;
 }
