@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 
 namespace MLNet.Mlp.Samples;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 using MLNet.Mlp.Trainers;
 
 namespace MLNet.Mlp.Samples;

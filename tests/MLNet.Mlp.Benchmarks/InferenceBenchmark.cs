@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Trainers;
 using static MLNet.Mlp.Benchmarks.BenchEnvironment;

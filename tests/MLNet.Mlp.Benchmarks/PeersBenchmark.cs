@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.ML;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 using static MLNet.Mlp.Benchmarks.BenchEnvironment;
 
 namespace MLNet.Mlp.Benchmarks;

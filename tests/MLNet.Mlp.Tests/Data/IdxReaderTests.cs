@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 
 namespace MLNet.Mlp.Tests.Data;
 

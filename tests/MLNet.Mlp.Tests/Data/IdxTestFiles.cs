@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 
 namespace MLNet.Mlp.Tests.Data;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 using Xunit.Abstractions;
 
 namespace MLNet.Mlp.Tests.Data;

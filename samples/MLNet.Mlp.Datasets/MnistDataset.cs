@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.ML;
 
-namespace MLNet.Mlp.Data;
+namespace MLNet.Mlp.Datasets;
 
 /// <summary>
 /// An MNIST-style image data set held in memory: images as one contiguous array of

@@ -1,4 +1,4 @@
-namespace MLNet.Mlp.Data;
+namespace MLNet.Mlp.Datasets;
 
 /// <summary>
 /// The header of an IDX file: its element type and its dimensions, outermost first.

@@ -1,4 +1,4 @@
-namespace MLNet.Mlp.Data;
+namespace MLNet.Mlp.Datasets;
 
 /// <summary>
 /// The element type of an IDX file, as coded in the third byte of its magic number.

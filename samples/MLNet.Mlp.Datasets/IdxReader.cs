@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace MLNet.Mlp.Data;
+namespace MLNet.Mlp.Datasets;
 
 /// <summary>
 /// Reads an IDX file (the format of MNIST and Fashion-MNIST) as a stream: the header first, then

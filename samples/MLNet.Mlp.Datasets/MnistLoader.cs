@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNet.Mlp.Data;
+namespace MLNet.Mlp.Datasets;
 
 /// <summary>
 /// Loads MNIST-style IDX image and label files (MNIST, Fashion-MNIST) as an <see cref="IDataView"/>.
