@@ -15,7 +15,7 @@ public sealed class TrainingOptions
     public IOptimizer Optimizer { get; init; } = new AdamOptimizer();
 
     /// <summary>The base learning rate η₀ the schedule scales; positive. Default 0.001.</summary>
-    public float LearningRate { get; init; } = 0.001f;
+    public float LearningRate { get; init; } = TrainingDefaults.LearningRate;
 
     /// <summary>The learning-rate schedule. Default constant.</summary>
     public ILearningRateSchedule Schedule { get; init; } = new ConstantSchedule();
@@ -31,16 +31,16 @@ public sealed class TrainingOptions
     public IReadOnlyList<IGradientTransform> GradientTransforms { get; init; } = [];
 
     /// <summary>Epochs to run in this call; positive. Default 10.</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = TrainingDefaults.NumberOfEpochs;
 
     /// <summary>Examples per step: 1 is stochastic gradient descent, the row count is batch gradient descent. Default 32.</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = TrainingDefaults.BatchSize;
 
     /// <summary>Reshuffle the examples every epoch (driven by <see cref="Seed"/>). Default true.</summary>
     public bool Shuffle { get; init; } = true;
 
     /// <summary>Seed for the per-epoch shuffle and dropout masks. Default 0.</summary>
-    public int Seed { get; init; }
+    public int Seed { get; init; } = TrainingDefaults.Seed;
 
     /// <summary>Cores the matrix kernels may use; null for all. Results are bit-identical for any value.</summary>
     public int? MaxThreads { get; init; }
