@@ -28,6 +28,10 @@ switch (command)
         return ProfileSteps.Run(rest);
     case "all":
         return AllBenchmarks.Run(rest);
+    case "golden":
+        return GoldenCommand.Golden(rest);
+    case "hashes":
+        return GoldenCommand.Hashes(rest);
     default:
         Console.WriteLine("Usage: dotnet MLNet.Mlp.Benchmarks.dll <command> [options]   (build with -c Release)");
         Console.WriteLine("  all        everything below in one run; writes benchmarks/results.md (options: --reps N, --quick, --no-torch, --out FILE)");
@@ -43,5 +47,9 @@ switch (command)
         Console.WriteLine("  gemm-bdn   the same kernel under BenchmarkDotNet (slower, statistically careful)");
         Console.WriteLine("  profile W  stopwatch per phase of a training step (gather, forward, backward, finite check, optimizer) on random data");
         Console.WriteLine("  train-one W / peer-one NAME   one run in this process (what the commands above launch)");
+        Console.WriteLine("  golden DIR [--retrain]   the golden model files of tests/MLNet.Mlp.Tests/Golden/v1 (see its README.md): trains them when");
+        Console.WriteLine("             DIR has none, else adds this instruction set's engine outputs and resumed hashes");
+        Console.WriteLine("  hashes [--update FILE] [--filter TEXT]   the parameter hash of every case of ParameterHashTests; --update writes this");
+        Console.WriteLine("             instruction set's column of the table in FILE (tests/MLNet.Mlp.Tests/Compatibility/ParameterHashTests.cs)");
         return command == "help" ? 0 : 1;
 }
