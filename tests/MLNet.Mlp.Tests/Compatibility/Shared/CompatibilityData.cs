@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Tests.Compatibility;

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using MLNet.Mlp.Activations;
-using MLNet.Mlp.Data;
+using MLNet.Mlp.Datasets;
 using MLNet.Mlp.Initializers;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Losses;
