@@ -57,10 +57,9 @@ public sealed class DenseLayer : Layer
     /// <summary>
     /// Below this many multiply-adds a product runs on the calling thread: handing a tiny product to the GEMM helper
     /// costs more than the second core saves. Above it both cores pay as long as the helper is still spinning from
-    /// the previous job, which holds when the whole step keeps it busy (the optimizers' updates share it too):
-    /// measured W1 (2M-MAC products, batch 20) best epoch 0.20 → 0.135 s, W2 (6.4M) 0.207 → 0.138 s. On a bad
-    /// stretch of the shared host (the second vCPU busy elsewhere) such a W1 run stays near 0.27 s instead, which is
-    /// why the trainer times both settings each epoch (Training/StepThreadTuner). Results do not depend on it.
+    /// the previous job, which holds when the whole step keeps it busy (the optimizers' updates share it too). When
+    /// the other core is busy elsewhere sharing loses, which is why the trainer times both settings each epoch
+    /// (<see cref="Training.StepThreadTuner"/>). Results do not depend on it.
     /// </summary>
     internal const long SharedMinMacs = 1L << 20;
 

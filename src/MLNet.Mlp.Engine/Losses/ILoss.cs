@@ -9,7 +9,7 @@ namespace MLNet.Mlp.Losses;
 /// <remarks>
 /// The value returned is the weighted sum Σᵢ wᵢ·ℓᵢ over the rows; the gradient written is that of
 /// <c>gradientScale</c> × Σᵢ wᵢ·ℓᵢ. The trainer passes <c>gradientScale = 1/m</c> for a batch of m rows, so
-/// the step follows the batch mean of the notes (L = 1/m Σ ℓᵢ) and example weights scale each row's share
+/// the step follows the batch mean L = 1/m Σ ℓᵢ and example weights scale each row's share
 /// without renormalizing the batch (Keras's <c>sample_weight</c> convention).
 /// </remarks>
 public interface ILoss

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace MLNet.Mlp.Losses;
 
 /// <summary>
-/// Squared error with the ½ convention of the notes: ℓᵢ = ½‖aᵢ − yᵢ‖², so L = 1/(2m) Σᵢ‖aᵢ − yᵢ‖² and
+/// Squared error with the ½ convention: ℓᵢ = ½‖aᵢ − yᵢ‖², so L = 1/(2m) Σᵢ‖aᵢ − yᵢ‖² and
 /// ∂L/∂a = (a − y)/m. (PyTorch's <c>MSELoss</c> has no ½ and also averages over outputs; the minimizer is the same.)
 /// Targets: [rows × columns]. For regression, with an identity output layer.
 /// </summary>

@@ -82,6 +82,12 @@ public sealed class Network
     /// <summary>The flat trainable-parameter buffer (a live read-only view).</summary>
     public ReadOnlyMemory<float> Parameters => ParameterArray;
 
+    /// <summary>
+    /// ∂L/∂θ for every parameter, in the layout of <see cref="Parameters"/> (a live read-only view): written by a
+    /// backward pass (<see cref="Training.TrainingStep.Backward"/>), then changed in place by gradient transforms.
+    /// </summary>
+    public ReadOnlyMemory<float> Gradients => GradientArray;
+
     /// <summary>The non-trainable state (batch-norm running statistics), a live read-only view.</summary>
     public ReadOnlyMemory<float> State => StateArray;
 

@@ -1,6 +1,6 @@
 namespace MLNet.Mlp.Schedules;
 
-/// <summary>Whether the quantity monitored by <see cref="ReduceOnPlateauSchedule"/> should go down or up.</summary>
+/// <summary>Whether a monitored quantity should go down or up (<see cref="ReduceOnPlateauSchedule"/>, <see cref="Training.ImprovementCriterion"/>).</summary>
 public enum PlateauMode
 {
     /// <summary>Lower is better (a loss).</summary>

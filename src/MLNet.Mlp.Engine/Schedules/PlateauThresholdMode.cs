@@ -1,6 +1,6 @@
 namespace MLNet.Mlp.Schedules;
 
-/// <summary>How <see cref="ReduceOnPlateauSchedule"/> compares a value with the best one (PyTorch's <c>threshold_mode</c>).</summary>
+/// <summary>How a value is compared with the best one (PyTorch's <c>threshold_mode</c>; <see cref="ReduceOnPlateauSchedule"/>, <see cref="Training.ImprovementCriterion"/>).</summary>
 public enum PlateauThresholdMode
 {
     /// <summary>Relative ('rel'): better means below best·(1 − threshold) in Min mode, above best·(1 + threshold) in Max mode.</summary>

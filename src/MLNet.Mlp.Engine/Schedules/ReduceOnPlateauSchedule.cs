@@ -1,4 +1,5 @@
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Schedules;
 
@@ -8,23 +9,22 @@ namespace MLNet.Mlp.Schedules;
 /// <see cref="Factor"/>; it wraps an inner schedule (constant by default).
 /// </summary>
 /// <remarks>
-/// <para><c>η_t = max(inner(η₀, t) · f, η_min)</c>, where f (<see cref="CurrentFactor"/>) starts at 1 and is
-/// multiplied by <see cref="Factor"/> at each reduction. Note that η_min also lifts the inner schedule's own values
+/// <para><c>η_t = max(inner(η₀, t) · f, η_min)</c>, where f (<see cref="PlateauState.CurrentFactor"/>) starts at 1 and
+/// is multiplied by <see cref="Factor"/> at each reduction. Note that η_min also lifts the inner schedule's own values
 /// when they fall below it.</para>
 /// <para><see cref="Report"/> follows PyTorch's step: a value is an improvement when it beats the best by the
-/// threshold (Relative, Min: v &lt; best·(1 − θ); Max: v &gt; best·(1 + θ); Absolute: best ∓ θ) — then the best is
-/// updated and the bad-report count reset; otherwise the count grows (a NaN is never an improvement). During a
+/// threshold (see <see cref="ImprovementCriterion"/>; the best starts at the mode's worst value, ±∞) — then the best
+/// is updated and the bad-report count reset; otherwise the count grows (a NaN is never an improvement). During a
 /// cooldown the count is held at 0 and the cooldown counter decreases. When the count exceeds the patience the rate is
 /// reduced, the count reset and the cooldown started. Unlike PyTorch, reductions continue once η has reached η_min
 /// (they no longer change η while the inner schedule stays put).</para>
-/// <para>The trainer calls <see cref="Reset"/> at the start of each training run, <see cref="Report"/> once per epoch,
-/// and saves <see cref="GetState"/> in checkpoints: [best, bad-report count, cooldown counter, current factor,
-/// reduction count].</para>
+/// <para>The schedule holds settings only: what it has seen is a <see cref="PlateauState"/>, which the trainer keeps in
+/// <see cref="TrainingState.Plateau"/> (created by <see cref="CreateState"/> on the first run, told each epoch's
+/// monitored value through <see cref="Report"/>). It must be the trainer's schedule itself: wrapped in another
+/// schedule it would never be told the monitored value.</para>
 /// </remarks>
-public sealed class ReduceOnPlateauSchedule : IMetricDrivenSchedule
+public sealed class ReduceOnPlateauSchedule : ILearningRateSchedule
 {
-    private const int StateLength = 5;
-
     /// <summary>Creates a reduce-on-plateau schedule (PyTorch's defaults).</summary>
     /// <param name="inner">The schedule whose rate is reduced; null means <see cref="ConstantSchedule"/>.</param>
     /// <param name="mode">Whether lower (<see cref="PlateauMode.Min"/>, a loss) or higher values are better.</param>
@@ -48,33 +48,32 @@ public sealed class ReduceOnPlateauSchedule : IMetricDrivenSchedule
         if (cooldown < 0) throw HyperParameter.Invalid(nameof(cooldown), cooldown, ">= 0");
         HyperParameter.NonNegative(minLearningRate, nameof(minLearningRate));
         Inner = inner ?? new ConstantSchedule();
-        Mode = mode;
+        Criterion = new ImprovementCriterion(mode, threshold, thresholdMode, patience);
         Factor = factor;
-        Patience = patience;
-        Threshold = threshold;
-        ThresholdMode = thresholdMode;
         Cooldown = cooldown;
         MinLearningRate = minLearningRate;
-        Reset();
     }
 
     /// <summary>The schedule whose rate is reduced.</summary>
     public ILearningRateSchedule Inner { get; }
 
+    /// <summary>What counts as an improvement, and how many reports without one are tolerated.</summary>
+    public ImprovementCriterion Criterion { get; }
+
     /// <summary>Whether lower or higher values are better.</summary>
-    public PlateauMode Mode { get; }
+    public PlateauMode Mode => Criterion.Mode;
 
     /// <summary>The factor applied at each reduction.</summary>
     public float Factor { get; }
 
     /// <summary>How many reports without improvement are tolerated.</summary>
-    public int Patience { get; }
+    public int Patience => Criterion.Patience;
 
     /// <summary>The least improvement that counts.</summary>
-    public double Threshold { get; }
+    public double Threshold => Criterion.Threshold;
 
     /// <summary>Whether <see cref="Threshold"/> is relative or absolute.</summary>
-    public PlateauThresholdMode ThresholdMode { get; }
+    public PlateauThresholdMode ThresholdMode => Criterion.ThresholdMode;
 
     /// <summary>Reports to wait after a reduction before counting bad reports again.</summary>
     public int Cooldown { get; }
@@ -82,92 +81,52 @@ public sealed class ReduceOnPlateauSchedule : IMetricDrivenSchedule
     /// <summary>The floor η_min of the rate.</summary>
     public float MinLearningRate { get; }
 
-    /// <summary>The product f of the reductions so far (1 before the first).</summary>
-    public double CurrentFactor { get; private set; }
-
-    /// <summary>The best value reported so far (+∞ in Min mode, −∞ in Max mode before the first report).</summary>
-    public double Best { get; private set; }
-
-    /// <summary>Consecutive reports without improvement.</summary>
-    public int BadReports { get; private set; }
-
-    /// <summary>Reports left in the current cooldown.</summary>
-    public int CooldownCounter { get; private set; }
-
-    /// <summary>How many reductions have happened.</summary>
-    public int ReductionCount { get; private set; }
-
     /// <inheritdoc/>
     public string Name => "ReduceOnPlateau";
 
-    /// <inheritdoc/>
-    public float GetLearningRate(float baseLearningRate, long t) =>
-        (float)Math.Max(Inner.GetLearningRate(baseLearningRate, t) * CurrentFactor, MinLearningRate);
+    /// <summary>The state a training starts from: no best value yet (the mode's worst, ±∞), no reduction.</summary>
+    public PlateauState CreateState() => new(new ImprovementTracker(Criterion.WorstValue, 0));
 
-    /// <inheritdoc/>
-    public void Report(double value)
-    {
-        if (IsBetter(value))
-        {
-            Best = value;
-            BadReports = 0;
-        }
-        else
-        {
-            BadReports++;
-        }
+    /// <summary>η_t before any reduction (f = 1); the trainer uses
+    /// <see cref="GetLearningRate(float, long, PlateauState)"/> with the training's state.</summary>
+    /// <param name="baseLearningRate">η₀, the trainer's learning rate.</param>
+    /// <param name="t">The epoch or step, counted from 0.</param>
+    public float GetLearningRate(float baseLearningRate, long t) => Rate(baseLearningRate, t, 1.0);
 
-        if (CooldownCounter > 0)
-        {
-            CooldownCounter--;
-            BadReports = 0;
-        }
-
-        if (BadReports > Patience)
-        {
-            CurrentFactor *= Factor;
-            ReductionCount++;
-            CooldownCounter = Cooldown;
-            BadReports = 0;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Reset()
-    {
-        Best = Mode == PlateauMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
-        BadReports = 0;
-        CooldownCounter = 0;
-        CurrentFactor = 1.0;
-        ReductionCount = 0;
-    }
-
-    /// <inheritdoc/>
-    public double[] GetState() => [Best, BadReports, CooldownCounter, CurrentFactor, ReductionCount];
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The state does not come from this kind of schedule.</exception>
-    public void SetState(double[] state)
+    /// <summary>η_t = max(inner(η₀, t) · f, η_min) with the reductions recorded in <paramref name="state"/>.</summary>
+    /// <param name="baseLearningRate">η₀, the trainer's learning rate.</param>
+    /// <param name="t">The epoch or step, counted from 0.</param>
+    /// <param name="state">The training's plateau state.</param>
+    public float GetLearningRate(float baseLearningRate, long t, PlateauState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Length != StateLength)
-            throw new ArgumentException($"A reduce-on-plateau state holds {StateLength} values, not {state.Length}.", nameof(state));
-        if (!IsCount(state[1]) || !IsCount(state[2]) || !IsCount(state[4]) || !(state[3] >= 0 && state[3] <= 1) || double.IsNaN(state[0]))
-            throw new ArgumentException("The reduce-on-plateau state is invalid.", nameof(state));
-        Best = state[0];
-        BadReports = (int)state[1];
-        CooldownCounter = (int)state[2];
-        CurrentFactor = state[3];
-        ReductionCount = (int)state[4];
+        return Rate(baseLearningRate, t, state.CurrentFactor);
     }
 
-    private static bool IsCount(double value) => value >= 0 && value <= int.MaxValue && Math.Floor(value) == value;
-
-    private bool IsBetter(double value) => (Mode, ThresholdMode) switch
+    /// <summary>Tells the schedule an epoch's monitored value, updating <paramref name="state"/> in place.</summary>
+    /// <param name="state">The training's plateau state.</param>
+    /// <param name="value">The monitored value.</param>
+    public void Report(PlateauState state, double value)
     {
-        (PlateauMode.Min, PlateauThresholdMode.Relative) => value < Best * (1.0 - Threshold),
-        (PlateauMode.Min, _) => value < Best - Threshold,
-        (PlateauMode.Max, PlateauThresholdMode.Relative) => value > Best * (1.0 + Threshold),
-        _ => value > Best + Threshold,
-    };
+        ArgumentNullException.ThrowIfNull(state);
+        var improvement = state.Improvement;
+        improvement.Report(value, Criterion);
+
+        if (state.CooldownCounter > 0)
+        {
+            state.CooldownCounter--;
+            improvement.RestartPatience();
+        }
+
+        if (improvement.IsPatienceExhausted(Criterion))
+        {
+            state.CurrentFactor *= Factor;
+            state.ReductionCount++;
+            state.CooldownCounter = Cooldown;
+            improvement.RestartPatience();
+        }
+    }
+
+    private float Rate(float baseLearningRate, long t, double factor) =>
+        (float)Math.Max(Inner.GetLearningRate(baseLearningRate, t) * factor, MinLearningRate);
 }

@@ -13,8 +13,8 @@ namespace MLNet.Mlp.Schedules;
 /// </code>
 /// <para>The join is continuous when <c>after(η₀, 0) = η₀</c>, true of every built-in decay. With the default
 /// start factor s = 0 the very first update has η = 0 (as optax's <c>linear_schedule</c> from 0; PyTorch's
-/// <c>LinearLR</c> requires s &gt; 0). If the inner schedule is an <see cref="IMetricDrivenSchedule"/>, report to it
-/// directly; the warm-up only delegates <see cref="ILearningRateSchedule.GetLearningRate"/>.</para>
+/// <c>LinearLR</c> requires s &gt; 0). A <see cref="ReduceOnPlateauSchedule"/> inside a warm-up is never told the
+/// monitored value, so it never reduces: make it the trainer's schedule and the warm-up its inner schedule instead.</para>
 /// </remarks>
 public sealed class WarmupSchedule : ILearningRateSchedule
 {

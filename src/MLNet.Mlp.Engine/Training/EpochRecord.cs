@@ -17,4 +17,10 @@ public sealed record EpochRecord(
     double? ValidationMetric,
     float LearningRate,
     double Seconds,
-    int Steps);
+    int Steps)
+{
+    /// <summary>The value early stopping and reduce-on-plateau watch: the validation loss or metric when there is
+    /// validation data, else the training one.</summary>
+    internal double MonitoredValue(MonitoredQuantity quantity)
+        => quantity == MonitoredQuantity.Metric ? (ValidationMetric ?? TrainingMetric)!.Value : ValidationLoss ?? TrainingLoss;
+}

@@ -5,11 +5,11 @@ namespace MLNet.Mlp.Training;
 
 /// <summary>
 /// Picks, at the start of every epoch, whether training steps use all the allowed cores or only the calling thread.
-/// On this kind of shared 2-vCPU host, handing small products to the second core is sometimes 1.5× faster and
-/// sometimes 1.3× slower than one core, and the host switches between the two states mid-run (measured on W1). The
-/// results never depend on the thread count, so the trainer can simply time a few steps each way and keep the
-/// faster: four blocks of <see cref="BlockSteps"/> steps alternating all cores / one core, then the winner.
-/// Each setting is judged by its median step: a single step stalled by the host (4 ms against 0.15 ms, seen a few
+/// On a shared host, handing small products to a second core is sometimes clearly faster and sometimes clearly
+/// slower than one core, and the host can switch between the two states mid-run. The results never depend on the
+/// thread count, so the trainer can simply time a few steps each way and keep the faster: four blocks of
+/// <see cref="BlockSteps"/> steps alternating all cores / one core, then the winner.
+/// Each setting is judged by its median step: a single step stalled by the host (many times a normal step, a few
 /// times per epoch) would otherwise decide the epoch. When one core wins, the probe runs again after
 /// <see cref="RecheckAfterSingleSteps"/> steps instead of at the next epoch.
 /// </summary>

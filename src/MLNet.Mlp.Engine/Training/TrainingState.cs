@@ -1,12 +1,13 @@
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
 
 namespace MLNet.Mlp.Training;
 
 /// <summary>
 /// Everything needed to continue training exactly where it stopped: the network, the optimizer state, the step
-/// and epoch counters, the schedule's state and the history. Shuffles and dropout masks are derived from the seed
-/// and the epoch/step numbers, so a run resumed from this state is bit-identical to one that never stopped.
+/// and epoch counters, the reduce-on-plateau state and the history. Shuffles and dropout masks are derived from the
+/// seed and the epoch/step numbers, so a run resumed from this state is bit-identical to one that never stopped.
 /// </summary>
 public sealed class TrainingState
 {
@@ -32,9 +33,37 @@ public sealed class TrainingState
     /// <summary>Epochs completed so far.</summary>
     public int EpochsCompleted { get; set; }
 
-    /// <summary>The state of a metric-driven schedule (reduce-on-plateau), or null.</summary>
-    public double[]? ScheduleState { get; set; }
+    /// <summary>What a <see cref="ReduceOnPlateauSchedule"/> has seen so far; null until it has been told a first
+    /// epoch's value (a training then starts from <see cref="ReduceOnPlateauSchedule.CreateState"/>).</summary>
+    public PlateauState? Plateau { get; set; }
+
+    /// <summary><see cref="Plateau"/> in the flat form checkpoints store (<see cref="PlateauState.ToArray"/>), or null.</summary>
+    /// <exception cref="ArgumentException">The value set is not a reduce-on-plateau state.</exception>
+    public double[]? ScheduleState
+    {
+        get => Plateau?.ToArray();
+        set => Plateau = value is null ? null : PlateauState.FromArray(value);
+    }
 
     /// <summary>Every epoch trained so far, over all runs.</summary>
     public List<EpochRecord> History { get; } = [];
+
+    /// <summary>
+    /// A deep copy: a clone of the network (parameters and batch-norm statistics), of the optimizer state and of the
+    /// plateau state, the counters and the history. Training either one leaves the other as it was.
+    /// </summary>
+    public TrainingState Clone()
+    {
+        var copy = new TrainingState(Network.Clone())
+        {
+            OptimizerState = OptimizerState?.Clone(),
+            OptimizerName = OptimizerName,
+            Step = Step,
+            EpochsCompleted = EpochsCompleted,
+            Plateau = Plateau?.Clone(),
+        };
+        // Epoch records are immutable: sharing them is a copy.
+        copy.History.AddRange(History);
+        return copy;
+    }
 }

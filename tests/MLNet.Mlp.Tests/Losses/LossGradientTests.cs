@@ -163,7 +163,7 @@ public class LossGradientTests
     [Fact]
     public void FusedCrossEntropyGradientIsOutputMinusOneHotTarget()
     {
-        // The notes' simplification: ∂L/∂Z = A − Y (per example, before the 1/m of the mean).
+        // The fused simplification: ∂L/∂Z = A − Y (per example, before the 1/m of the mean).
         var logits = new float[] { 0.5f, -1f, 2f, 0.1f, 0.2f, 0.3f };
         var a = new float[6];
         Activation.Softmax.Forward(logits, a, 3);

@@ -25,7 +25,7 @@ public class GradientStepTests
         net.Initialize(2);
         var theta = net.Parameters.ToArray();
 
-        // Finite differences of L(θ) = (1/m) Σ wᵢℓᵢ — the notes' batch mean, with example weights not renormalized.
+        // Finite differences of L(θ) = (1/m) Σ wᵢℓᵢ — the batch mean, with example weights not renormalized.
         var loss = new MeanSquaredErrorLoss();
         var probe = net.Clone();
         var ws = new NetworkWorkspace(probe, rows);

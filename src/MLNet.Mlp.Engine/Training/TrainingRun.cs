@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
+
+namespace MLNet.Mlp.Training;
+
+/// <summary>
+/// One call of <see cref="NetworkTrainer.Fit(TrainingState, TrainingData, TrainingData?, TrainingOptions)"/>: the
+/// epoch loop over validated settings, with every buffer it needs allocated up front.
+/// </summary>
+internal sealed class TrainingRun
+{
+    private readonly TrainingState _state;
+    private readonly TrainingData _train;
+    private readonly TrainingOptions _options;
+    private readonly int _maxThreads;
+    private readonly bool _hasBatchNorm;
+    private readonly TrainingStep _step;
+    private readonly MinibatchSource _batches;
+    private readonly EpochOutputs? _epochOutputs;
+    private readonly LossEvaluator? _validation;
+    private readonly ReduceOnPlateauSchedule? _plateau;
+    private readonly PlateauState? _plateauState;
+    private readonly EarlyStoppingMonitor? _earlyStopping;
+    private readonly DivergenceGuard _divergence;
+    private readonly StepThreadTuner _tuner;
+
+    public TrainingRun(TrainingState state, TrainingData train, TrainingData? validation, TrainingOptions options)
+    {
+        _state = state;
+        _train = train;
+        _options = options;
+        var network = state.Network;
+        _maxThreads = options.MaxThreads ?? Environment.ProcessorCount;
+        _hasBatchNorm = network.Layers.Any(l => l is BatchNormLayer);
+        int batchSize = Math.Min(options.BatchSize, train.Rows);
+        PrepareOptimizerState(state, options.Optimizer);
+        _plateau = options.Schedule as ReduceOnPlateauSchedule;
+        _plateauState = _plateau is null ? null : state.Plateau ?? _plateau.CreateState();
+        _step = new TrainingStep(network, batchSize, options.Seed) { StepCount = state.Step };
+        _batches = new MinibatchSource(train, batchSize, options.Shuffle, options.Seed);
+        _epochOutputs = options.Metric != null ? new EpochOutputs(train, network.OutputSize) : null;
+        _validation = validation != null ? new LossEvaluator(network, validation) : null;
+        _earlyStopping = options.EarlyStopping is { } stopping
+            ? new EarlyStoppingMonitor(stopping, stopping.Monitor == MonitoredQuantity.Metric && options.Metric!.HigherIsBetter)
+            : null;
+        _divergence = new DivergenceGuard(state);
+        _tuner = new StepThreadTuner(_maxThreads);
+    }
+
+    /// <summary>Trains <see cref="TrainingOptions.Epochs"/> epochs unless early stopping or cancellation ends the run sooner.</summary>
+    public TrainingResult Run()
+    {
+        var history = new List<EpochRecord>();
+        var reason = StopReason.Completed;
+        for (int epochOfRun = 0; epochOfRun < _options.Epochs && reason == StopReason.Completed; epochOfRun++)
+        {
+            var record = TrainEpoch();
+            if (record is null)
+            {
+                reason = StopReason.Cancelled;
+                break;
+            }
+            history.Add(record);
+            _state.History.Add(record);
+            _divergence.EpochCompleted();
+            ReportToSchedule(record);
+            if (_earlyStopping?.ShouldStop(epochOfRun, record, _state.Network) == true) reason = StopReason.EarlyStopped;
+            _options.EpochCompleted?.Invoke(record);
+        }
+
+        // A cancelled run keeps the weights of its last step.
+        bool restored = reason != StopReason.Cancelled && _earlyStopping?.RestoreBestWeights(_state.Network, _state.EpochsCompleted) == true;
+        return new TrainingResult(history, reason, _earlyStopping?.BestEpoch, restored);
+    }
+
+    /// <summary>
+    /// A saved optimizer state is continued only by the same optimizer in the same configuration: a name alone does
+    /// not tell Adam from AMSGrad (two buffers or three), and a state of the wrong shape would fail in the middle of a
+    /// step. Anything else starts from a fresh state.
+    /// </summary>
+    private static void PrepareOptimizerState(TrainingState state, IOptimizer optimizer)
+    {
+        int parameters = state.Network.ParameterCount;
+        if (state.OptimizerState == null || state.OptimizerName != optimizer.Name || state.OptimizerState.ParameterCount != parameters
+            || state.OptimizerState.BufferCount != optimizer.CreateState(0).BufferCount)
+        {
+            state.OptimizerState = optimizer.CreateState(parameters);
+            state.OptimizerName = optimizer.Name;
+        }
+    }
+
+    /// <summary>One pass over the training data, then its record (with validation); null when cancelled.</summary>
+    private EpochRecord? TrainEpoch()
+    {
+        int epochIndex = _state.EpochsCompleted;   // 0-based over all runs
+        var clock = Stopwatch.StartNew();
+        _batches.StartEpoch(epochIndex);
+        _tuner.StartEpoch();
+        var totals = new EpochTotals();
+        if (!TrainBatches(epochIndex, ref totals)) return null;
+        _divergence.CheckWeights(epochIndex, totals.Steps, totals.LearningRate);
+        _state.EpochsCompleted++;
+        return Summarize(totals, clock);
+    }
+
+    /// <summary>Trains every batch of the epoch in order; false when cancelled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TrainBatches(int epochIndex, ref EpochTotals totals)
+    {
+        int batchSize = _batches.BatchSize, trainRows = _train.Rows;
+        for (int start = 0; start < trainRows; start += batchSize)
+        {
+            if (_options.CancellationToken.IsCancellationRequested) return false;
+            int rows = Math.Min(batchSize, trainRows - start);
+            // Batch statistics of a single example are degenerate (zero variance drags the running variance to 0):
+            // a trailing one-row batch is left out of this epoch; the shuffle puts that example elsewhere next time.
+            if (rows == 1 && _hasBatchNorm && start > 0) break;
+            TrainBatch(epochIndex, start, rows, ref totals);
+        }
+        return true;
+    }
+
+    /// <summary>One step: gather the batch, forward, backward, transform the gradients, update.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void TrainBatch(int epochIndex, int start, int rows, ref EpochTotals totals)
+    {
+        int threads = _tuner.BeginStep();
+        _batches.Gather(start, rows, _step.InputBuffer, threads);
+        var targets = _batches.Targets(rows);
+        var weights = _batches.Weights(rows);
+        float learningRate = LearningRate(epochIndex);
+        totals.LearningRate = learningRate;
+
+        _step.MaxThreads = threads;
+        _step.ForwardInputBuffer(rows);
+        double loss = _step.Backward(targets, _options.Loss, weights);
+        if (!double.IsFinite(loss)) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "loss");
+        _step.TransformGradients(_options.GradientTransforms, learningRate);
+        if (FiniteCheck.IndexOfNonFinite(_state.Network.GradientArray) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
+        _step.Update(_options.Optimizer, _state.OptimizerState!, learningRate);
+        _state.Step = _step.StepCount;
+        totals.Steps++;
+        _tuner.EndStep();
+
+        totals.LossSum += loss;
+        totals.WeightSum += ExampleWeights.Total(weights, rows);
+        _epochOutputs?.Add(start, _step.Output, targets, weights);
+        totals.RowsTrained = start + rows;
+    }
+
+    /// <summary>η of the coming step: the schedule at the epoch or step, times the plateau's reductions if any.</summary>
+    private float LearningRate(int epochIndex)
+    {
+        long t = _options.ScheduleUnit == ScheduleUnit.Step ? _state.Step : epochIndex;
+        return _plateau != null
+            ? _plateau.GetLearningRate(_options.LearningRate, t, _plateauState!)
+            : _options.Schedule.GetLearningRate(_options.LearningRate, t);
+    }
+
+    /// <summary>The epoch's record: training loss and metric over its batches, then the validation loss and metric.</summary>
+    private EpochRecord Summarize(in EpochTotals totals, Stopwatch clock)
+    {
+        var metric = _options.Metric;
+        double trainLoss = totals.LossSum / Math.Max(totals.WeightSum, double.Epsilon);
+        double? trainMetric = metric != null ? _epochOutputs!.Compute(metric, totals.RowsTrained) : null;
+        double? validationLoss = null, validationMetric = null;
+        if (_validation != null)
+        {
+            validationLoss = _validation.Evaluate(_options.Loss, _maxThreads);
+            var data = _validation.Data;
+            validationMetric = metric?.Compute(_validation.Outputs, data.Targets, data.Weights, _state.Network.OutputSize);
+        }
+        return new EpochRecord(_state.EpochsCompleted, trainLoss, trainMetric, validationLoss, validationMetric, totals.LearningRate,
+            clock.Elapsed.TotalSeconds, totals.Steps);
+    }
+
+    /// <summary>Tells a reduce-on-plateau schedule the epoch's monitored value; its state joins the training state.</summary>
+    private void ReportToSchedule(EpochRecord record)
+    {
+        if (_plateau is null) return;
+        _plateau.Report(_plateauState!, record.MonitoredValue(_options.ScheduleMonitor));
+        _state.Plateau = _plateauState;
+    }
+
+    /// <summary>What an epoch's steps add up to.</summary>
+    private struct EpochTotals
+    {
+        /// <summary>Σ wᵢ·ℓᵢ over the batches.</summary>
+        public double LossSum;
+
+        /// <summary>Σ wᵢ over the batches.</summary>
+        public double WeightSum;
+
+        /// <summary>Rows trained (batch norm may leave out a trailing one-row batch).</summary>
+        public int RowsTrained;
+
+        /// <summary>Steps taken.</summary>
+        public int Steps;
+
+        /// <summary>η of the last step (0 before the first).</summary>
+        public float LearningRate;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Runtime.CompilerServices;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Losses;
+using MLNet.Mlp.Networks;
+using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Optimizers;
+
+namespace MLNet.Mlp.Training;
+
+/// <summary>
+/// Training driven one step at a time from outside, in PyTorch's order: <see cref="Forward"/> runs a batch in
+/// training mode (<c>model(x)</c>), <see cref="Backward"/> computes the loss and writes the gradient of every
+/// parameter into <see cref="Network.Gradients"/> (<c>loss.backward()</c>), <see cref="TransformGradients"/> clips or
+/// regularizes them, and <see cref="Update"/> takes one optimizer step (<c>optimizer.step()</c>).
+/// </summary>
+/// <remarks>
+/// <para><see cref="NetworkTrainer"/> trains through this class, so the same calls with the trainer's settings (its
+/// batches, seed, learning rates and gradient transforms) give its weights bit for bit.</para>
+/// <para>The buffers for batches of up to <see cref="MaxBatchRows"/> rows are allocated once; steps allocate nothing.
+/// An instance serves one thread at a time and must not run while the network predicts.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var step = new TrainingStep(network, maxBatchRows: 4);
+/// var optimizer = new AdamOptimizer();
+/// var optimizerState = optimizer.CreateState(network.ParameterCount);
+/// for (int i = 0; i &lt; 500; i++)
+/// {
+///     step.Forward(features);
+///     double loss = step.Backward(targets, new BinaryCrossEntropyLoss()) / 4;
+///     step.Update(optimizer, optimizerState, learningRate: 0.05f);
+/// }
+/// </code>
+/// </example>
+public sealed class TrainingStep
+{
+    // The dropout masks' random stream; the shuffle uses another, so adding dropout does not change the shuffle.
+    private const ulong DropoutStream = 3;
+
+    private readonly NetworkWorkspace _workspace;
+    private readonly float[] _inputs;
+    // One generator for every step's masks, reseeded from (seed, step): a new RandomSource per step would allocate.
+    private readonly RandomSource? _dropoutRandom;
+    private ForwardContext _context;
+    private int _maxThreads = 1;
+
+    /// <summary>Prepares steps on <paramref name="network"/> for batches of up to <paramref name="maxBatchRows"/> rows.</summary>
+    /// <param name="network">The network to train, already initialized.</param>
+    /// <param name="maxBatchRows">The largest batch <see cref="Forward"/> will be given; positive.</param>
+    /// <param name="seed">The seed of the dropout masks (the trainer passes <see cref="TrainingOptions.Seed"/>).</param>
+    public TrainingStep(Network network, int maxBatchRows, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchRows, 1);
+        Network = network;
+        MaxBatchRows = maxBatchRows;
+        Seed = seed;
+        _workspace = new NetworkWorkspace(network, maxBatchRows);
+        _inputs = new float[maxBatchRows * network.InputSize];
+        _dropoutRandom = network.Layers.Any(l => l is DropoutLayer) ? new RandomSource(seed, DropoutStream) : null;
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Network Network { get; }
+
+    /// <summary>The largest batch <see cref="Forward"/> accepts.</summary>
+    public int MaxBatchRows { get; }
+
+    /// <summary>The seed the dropout masks are drawn from.</summary>
+    public int Seed { get; }
+
+    /// <summary>Optimizer updates taken so far. The next <see cref="Forward"/> draws its dropout masks from
+    /// (<see cref="Seed"/>, this count), and the next <see cref="Update"/> is update number count + 1 (the t of Adam's
+    /// bias correction). Set it to continue a training that stopped.</summary>
+    public long StepCount { get; set; }
+
+    /// <summary>Cores the matrix kernels and the optimizer may use; 1 by default. Results do not depend on it.</summary>
+    public int MaxThreads
+    {
+        get => _maxThreads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxThreads = value;
+        }
+    }
+
+    /// <summary>The rows of the batch of the last <see cref="Forward"/> (0 before the first).</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>The network's outputs for the batch of the last <see cref="Forward"/>, [<see cref="Rows"/> × outputs].</summary>
+    public ReadOnlySpan<float> Output => _workspace.Output(Rows);
+
+    /// <summary>The input buffer the trainer gathers each batch into (no copy on its way to the first layer).</summary>
+    internal float[] InputBuffer => _inputs;
+
+    /// <summary>
+    /// Runs a batch forward in training mode: dropout is active and batch normalization uses the batch's statistics
+    /// (and updates its running ones). For inference use <see cref="Network.Predict"/>.
+    /// </summary>
+    /// <param name="inputs">[rows × <see cref="Network.InputSize"/>] row-major, 1 ≤ rows ≤ <see cref="MaxBatchRows"/>; copied.</param>
+    /// <returns>The outputs, [rows × <see cref="Network.OutputSize"/>]; valid until the next <see cref="Forward"/>.</returns>
+    /// <exception cref="ArgumentException">The input length is not a whole number of rows within the batch size.</exception>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<float> inputs)
+    {
+        int width = Network.InputSize;
+        if (inputs.Length % width != 0 || inputs.Length == 0 || inputs.Length / width > MaxBatchRows)
+            throw new ArgumentException($"Expected 1 to {MaxBatchRows} rows of {width} inputs but got {inputs.Length} values.", nameof(inputs));
+        inputs.CopyTo(_inputs);
+        return ForwardInputBuffer(inputs.Length / width);
+    }
+
+    /// <summary>Runs the first <paramref name="rows"/> rows of <see cref="InputBuffer"/> forward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal ReadOnlySpan<float> ForwardInputBuffer(int rows)
+    {
+        _dropoutRandom?.Reseed(Seed, DropoutStream, (ulong)StepCount);
+        _context = new ForwardContext(true, _maxThreads, _dropoutRandom);
+        Rows = rows;
+        Network.Forward(_workspace, _inputs, rows, _context);
+        return _workspace.Output(rows);
+    }
+
+    /// <summary>
+    /// Computes the loss of the last <see cref="Forward"/>'s batch and back-propagates it: afterwards
+    /// <see cref="Network.Gradients"/> holds ∇θ of the batch mean (1/m)·Σᵢ wᵢ·ℓᵢ over its m rows (example weights scale
+    /// each row's share without renormalizing, as Keras's <c>sample_weight</c>).
+    /// </summary>
+    /// <param name="targets">[rows × target width], as <paramref name="loss"/> expects.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="weights">Empty (all 1) or one non-negative weight per row.</param>
+    /// <returns>The weighted sum Σᵢ wᵢ·ℓᵢ over the batch (divide by the rows, or the weight total, for a mean).</returns>
+    /// <exception cref="InvalidOperationException">No batch has been run forward yet.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Backward(ReadOnlySpan<float> targets, ILoss loss, ReadOnlySpan<float> weights = default)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        if (Rows == 0) throw new InvalidOperationException("Backward needs the batch of a Forward call.");
+        return Network.Backward(_workspace, _inputs, targets, weights, loss, Rows, 1f / Rows, _context);
+    }
+
+    /// <summary>Applies gradient transforms (clipping, L2 regularization) to <see cref="Network.Gradients"/> in order.</summary>
+    /// <param name="transforms">The transforms.</param>
+    /// <param name="learningRate">η of the coming update (some transforms depend on it).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void TransformGradients(IReadOnlyList<IGradientTransform> transforms, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(transforms);
+        var step = NextStep(learningRate);
+        var gradients = Network.GradientArray;
+        var parameters = Network.ParameterArray;
+        // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator every step.
+        for (int i = 0; i < transforms.Count; i++) transforms[i].Apply(gradients, parameters, step);
+    }
+
+    /// <summary>Takes one optimizer step θ ← update(θ, ∇θ) with the current gradients, and counts it in <see cref="StepCount"/>.</summary>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="state">Its state (<see cref="IOptimizer.CreateState"/> for this network's parameter count), updated in place.</param>
+    /// <param name="learningRate">η for this step.</param>
+    /// <exception cref="ArgumentException"><paramref name="state"/> was made for another parameter count.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Update(IOptimizer optimizer, OptimizerState state, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.ParameterCount != Network.ParameterCount)
+            throw new ArgumentException($"The optimizer state covers {state.ParameterCount} parameters; the network has {Network.ParameterCount}.", nameof(state));
+        optimizer.Update(Network.ParameterArray, Network.GradientArray, state, NextStep(learningRate));
+        StepCount++;
+    }
+
+    private OptimizerStep NextStep(float learningRate)
+        => new(learningRate, StepCount + 1, Network.DecayedParameterCount) { MaxThreads = _maxThreads };
+}
