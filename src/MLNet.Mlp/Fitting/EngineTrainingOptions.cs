@@ -32,7 +32,7 @@ internal static class EngineTrainingOptions
             Epochs = o.NumberOfEpochs,
             BatchSize = o.BatchSize,
             Seed = o.Seed,
-            MaxThreads = o.MaxThreads,
+            MaxThreads = o.NumberOfThreads,
             Metric = head.CreateMetric(),
             EarlyStopping = o.EarlyStopping,
             CancellationToken = o.CancellationToken,

@@ -14,7 +14,7 @@ internal static class MlpDefaults
     public const string FeatureColumnName = "Features";
 
     /// <summary>The weight of positive examples relative to negative ones: 1, no reweighting.</summary>
-    public const float PositiveClassWeight = 1f;
+    public const float PositiveInstanceWeight = 1f;
 
     /// <summary>Whether regression labels are standardized for training: true.</summary>
     public const bool StandardizeLabels = true;

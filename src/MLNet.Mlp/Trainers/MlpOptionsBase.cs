@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MLNet.Mlp.Activations;
@@ -30,7 +31,7 @@ public abstract class MlpOptionsBase
     private float? _clipValue;
     private float? _clipNorm;
     private float _dropout;
-    private int? _maxThreads;
+    private int? _numberOfThreads;
     private float? _validationFraction;
 
     /// <summary>Name of the label column. Default "Label".</summary>
@@ -125,11 +126,16 @@ public abstract class MlpOptionsBase
     public int Seed { get; set; } = TrainingDefaults.Seed;
 
     /// <summary>Cores to use; null (default) for all. Weights are bit-identical for any value.</summary>
-    public int? MaxThreads
+    public int? NumberOfThreads
     {
-        get => _maxThreads;
-        set => _maxThreads = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxThreads), value, $"Invalid thread count: {value} (must be positive).");
+        get => _numberOfThreads;
+        set => _numberOfThreads = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), value, $"Invalid thread count: {value} (must be positive).");
     }
+
+    /// <summary>The former name of <see cref="NumberOfThreads"/>, kept so that existing code compiles.</summary>
+    [Obsolete("Use NumberOfThreads, the name ML.NET's trainers give this option.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public int? MaxThreads { get => NumberOfThreads; set => NumberOfThreads = value; }
 
     /// <summary>Fraction of the training rows held out (seeded random split) for validation when <c>Fit</c> gets no
     /// validation set; in (0, 1), or null (default) for none.</summary>
