@@ -59,11 +59,13 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         ValidationSet.RequireOneSource(validationData, o.ValidationFraction);
         using var reporter = new TrainingReporter(o, _head.MetricName);
 
-        // Read the data; the task's head checks and reads the labels.
+        // 1. Read the training data into memory; the task's head checks and reads the labels.
         var train = DataViewReader.Read(trainData, _head, o, "training");
         reporter.RowsRead(train, "training");
         var trainingLabel = trainData.Schema[o.LabelColumnName];
         _head.CheckClassesPresent(train.DistinctClasses, train.Data.Rows, trainingLabel, warmStart: previousModel != null, reporter);
+
+        // 2. The validation examples: read the given ones, or hold out part of the training rows.
         var training = train.Data;
         TrainingData? validation = null;
         if (validationData != null)
@@ -81,7 +83,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         var classValues = _head.ClassValues(trainingLabel);
         _head.RequireSameClasses(outputs, classValues, trainingLabel, validationData?.Schema[o.LabelColumnName], previousModel);
 
-        // Continue the previous model, or build a new network.
+        // 3. Continue the previous model, or build and initialize a new network.
         TrainingState state;
         LabelStandardization? standardization;
         if (previousModel != null)
@@ -103,8 +105,10 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
             if (validation != null) validation = standardization.Apply(validation);
         }
 
-        // Train, then wrap the model in the task's transformer.
+        // 4. Train with the engine's settings translated from the options (EngineTrainingOptions).
         TrainingRun.Run(state, training, validation, o, _head, reporter, ToModel);
+
+        // 5. Wrap the model in the task's transformer.
         var model = ToModel(state);
         if (model.OnnxExportBlocker is { } reason) reporter.NotSaveable(reason);
         return CreateTransformer(model, trainData.Schema);
