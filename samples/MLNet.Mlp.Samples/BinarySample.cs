@@ -40,7 +40,7 @@ public static class BinarySample
             BatchSize = 16,
             NumberOfEpochs = epochs,
             Seed = seed,
-            MaxThreads = threads,
+            NumberOfThreads = threads,
         };
         output.WriteLine($"Training 30 → 16 ReLU → 1 sigmoid with Adam (lr {options.LearningRate}), batch {options.BatchSize}, {epochs} epochs.");
         var mlp = ml.BinaryClassification.Trainers.Mlp(options).Fit(normalize.Transform(split.TrainSet), normalize.Transform(split.TestSet));

@@ -28,7 +28,7 @@ public static class KerasMnist
         BatchSize = 20,
         NumberOfEpochs = epochs,
         Seed = seed,
-        MaxThreads = threads,
+        NumberOfThreads = threads,
     };
 
     /// <summary>The training and test views with the label mapped to a key (classes in value order 0..9).</summary>

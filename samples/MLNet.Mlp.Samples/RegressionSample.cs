@@ -40,7 +40,7 @@ public static class RegressionSample
             NumberOfEpochs = epochs,
             WeightDecay = 0.01f,
             Seed = seed,
-            MaxThreads = threads,
+            NumberOfThreads = threads,
         };
         output.WriteLine($"Training 10 → 32 ReLU → 1 linear with Adam (lr {options.LearningRate}, weight decay {options.WeightDecay}), batch {options.BatchSize}, {epochs} epochs, standardized labels.");
         var mlp = ml.Regression.Trainers.Mlp(options).Fit(normalize.Transform(split.TrainSet), normalize.Transform(split.TestSet));

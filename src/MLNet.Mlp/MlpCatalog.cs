@@ -1,4 +1,5 @@
 using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Training;
 
 namespace Microsoft.ML;
 
@@ -14,13 +15,14 @@ public static class MlpCatalog
     /// <param name="labelColumnName">Key-typed label column.</param>
     /// <param name="featureColumnName">Feature vector column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
-    /// <param name="hiddenLayers">Hidden layer widths; null for the default [128].</param>
+    /// <param name="hiddenLayers">Hidden layer widths; null for the default, one layer of 128 units.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="learningRate">Base learning rate.</param>
     /// <param name="batchSize">Examples per step.</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
-        int[]? hiddenLayers = null, int numberOfEpochs = 10, float learningRate = 0.001f, int batchSize = 32)
+        string labelColumnName = MlpDefaults.LabelColumnName, string featureColumnName = MlpDefaults.FeatureColumnName, string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null, int numberOfEpochs = TrainingDefaults.NumberOfEpochs, float learningRate = TrainingDefaults.LearningRate,
+        int batchSize = TrainingDefaults.BatchSize)
         => catalog.Mlp(Configure(new MlpMulticlassOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
 
     /// <summary>A multiclass MLP trainer with every option.</summary>
@@ -37,13 +39,14 @@ public static class MlpCatalog
     /// <param name="labelColumnName">Boolean label column.</param>
     /// <param name="featureColumnName">Feature vector column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
-    /// <param name="hiddenLayers">Hidden layer widths; null for the default [128].</param>
+    /// <param name="hiddenLayers">Hidden layer widths; null for the default, one layer of 128 units.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="learningRate">Base learning rate.</param>
     /// <param name="batchSize">Examples per step.</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
-        int[]? hiddenLayers = null, int numberOfEpochs = 10, float learningRate = 0.001f, int batchSize = 32)
+        string labelColumnName = MlpDefaults.LabelColumnName, string featureColumnName = MlpDefaults.FeatureColumnName, string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null, int numberOfEpochs = TrainingDefaults.NumberOfEpochs, float learningRate = TrainingDefaults.LearningRate,
+        int batchSize = TrainingDefaults.BatchSize)
         => catalog.Mlp(Configure(new MlpBinaryOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
 
     /// <summary>A binary MLP trainer with every option.</summary>
@@ -60,13 +63,14 @@ public static class MlpCatalog
     /// <param name="labelColumnName">Label column: Single, or a vector of Single for multi-output regression.</param>
     /// <param name="featureColumnName">Feature vector column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
-    /// <param name="hiddenLayers">Hidden layer widths; null for the default [128].</param>
+    /// <param name="hiddenLayers">Hidden layer widths; null for the default, one layer of 128 units.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="learningRate">Base learning rate.</param>
     /// <param name="batchSize">Examples per step.</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
-        int[]? hiddenLayers = null, int numberOfEpochs = 10, float learningRate = 0.001f, int batchSize = 32)
+        string labelColumnName = MlpDefaults.LabelColumnName, string featureColumnName = MlpDefaults.FeatureColumnName, string? exampleWeightColumnName = null,
+        int[]? hiddenLayers = null, int numberOfEpochs = TrainingDefaults.NumberOfEpochs, float learningRate = TrainingDefaults.LearningRate,
+        int batchSize = TrainingDefaults.BatchSize)
         => catalog.Mlp(Configure(new MlpRegressionOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
 
     /// <summary>A regression MLP trainer with every option.</summary>

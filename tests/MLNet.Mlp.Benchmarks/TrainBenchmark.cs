@@ -53,7 +53,7 @@ internal static class TrainBenchmark
                 BatchSize = workload.BatchSize,
                 NumberOfEpochs = epochs,
                 Seed = 0,
-                MaxThreads = threads,
+                NumberOfThreads = threads,
             }));
         var clock = Stopwatch.StartNew();
         var model = pipeline.Fit(train);

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Persistence;
 
@@ -47,15 +48,15 @@ internal sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMappi
     public sealed class Destination
     {
         /// <summary>Raw score (logit).</summary>
-        [ColumnName(OnnxColumnNames.Score)]
+        [ColumnName(PredictionColumnNames.Score)]
         public float Score { get; set; }
 
         /// <summary>sigmoid(Score).</summary>
-        [ColumnName(OnnxColumnNames.Probability)]
+        [ColumnName(PredictionColumnNames.Probability)]
         public float Probability { get; set; }
 
         /// <summary>Probability &gt; 0.5.</summary>
-        [ColumnName(OnnxColumnNames.PredictedLabel)]
+        [ColumnName(PredictionColumnNames.PredictedLabel)]
         public bool PredictedLabel { get; set; }
     }
 }

@@ -4,6 +4,7 @@ using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 using Microsoft.ML.Data;
@@ -151,7 +152,7 @@ internal static class MlpCheckpointFormat
     private static MlpModelParameters ReadPayload(BinaryReader r, Func<string, float, IActivation?>? resolve)
     {
         byte task = r.ReadByte();
-        if (task > (byte)MlpTask.Regression) throw new MlpCheckpointException($"Unknown task code {task}.");
+        if (!Enum.IsDefined((MlpTask)task)) throw new MlpCheckpointException($"Unknown task code {task}.");
         int inputSize = r.ReadInt32();
         int layerCount = Count(r, 10_000);
         var layers = new List<Layer>(layerCount);
@@ -212,7 +213,7 @@ internal static class MlpCheckpointFormat
             }
             trainingState.History.AddRange(history);
         }
-        return new MlpModelParameters((MlpTask)task, network, classValues, mean, scale, trainingState, history);
+        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history);
     }
 
     private static void WriteActivation(BinaryWriter w, IActivation activation)

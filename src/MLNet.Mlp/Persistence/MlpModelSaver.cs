@@ -28,7 +28,7 @@ internal static class MlpModelSaver
     {
         var model = transformer.Model;
         var description = OnnxNetworkDescription.From(model, transformer.FeatureColumnName);
-        var info = new OnnxBackedModelInfo(description.Head, transformer.FeatureColumnName, model.FeatureCount, model.OutputCount)
+        var info = new OnnxBackedModelInfo(model.Head, transformer.FeatureColumnName, model.FeatureCount, model.OutputCount)
         {
             ClassValues = model.ClassValues,
         };

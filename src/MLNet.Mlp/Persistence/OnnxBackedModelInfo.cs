@@ -1,22 +1,20 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Onnx;
-using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Persistence;
 
 /// <summary>
 /// What <see cref="OnnxBackedTransformerFactory"/> needs besides the network to rebuild a predictor's output columns.
 /// </summary>
-/// <param name="Head">Prediction task.</param>
+/// <param name="Head">The prediction task.</param>
 /// <param name="FeatureColumnName">Name of the input feature column, a <c>Vector&lt;Single, FeatureCount&gt;</c>.</param>
 /// <param name="FeatureCount">Number of features.</param>
 /// <param name="OutputCount">Width of the network's last layer: 1 for binary, K classes, or the regression outputs.</param>
-internal sealed record OnnxBackedModelInfo(OnnxHead Head, string FeatureColumnName, int FeatureCount, int OutputCount)
+internal sealed record OnnxBackedModelInfo(MlpTaskHead Head, string FeatureColumnName, int FeatureCount, int OutputCount)
 {
     /// <summary>Multiclass: the label's KeyValues, restored on PredictedLabel. Null when the label had none.</summary>
     public KeyValueSet? ClassValues { get; init; }
-
 
     /// <summary>
     /// Multiclass info taken from the (key-typed) label column: class count and KeyValues.
@@ -26,7 +24,7 @@ internal sealed record OnnxBackedModelInfo(OnnxHead Head, string FeatureColumnNa
         if (label.Type is not KeyDataViewType key || key.Count is 0 or > int.MaxValue)
             throw new ArgumentException($"The label column '{label.Name}' must be a key type with a known count, not {label.Type}.");
         var classValues = KeyValueSet.FromColumn(label);
-        return new OnnxBackedModelInfo(OnnxHead.Multiclass, featureColumnName, featureCount, (int)key.Count)
+        return new OnnxBackedModelInfo(MlpTaskHead.Multiclass, featureColumnName, featureCount, (int)key.Count)
         {
             ClassValues = classValues,
         };
@@ -39,10 +37,7 @@ internal sealed record OnnxBackedModelInfo(OnnxHead Head, string FeatureColumnNa
             throw new ArgumentException("The feature column needs a name.");
         if (FeatureCount <= 0 || OutputCount <= 0)
             throw new ArgumentException("Feature and output counts must be positive.");
-        if (Head == OnnxHead.Binary && OutputCount != 1)
-            throw new ArgumentException("A binary predictor has one output.");
-        if (Head == OnnxHead.Multiclass && OutputCount < 2)
-            throw new ArgumentException("A multiclass predictor has at least two classes.");
+        Head.ValidateOutputCount(OutputCount);
         if (ClassValues is not null && ClassValues.Count != OutputCount)
             throw new ArgumentException($"{ClassValues.Count} class values for {OutputCount} classes.");
     }

@@ -1,7 +1,7 @@
-using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Onnx;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Persistence;
 
@@ -11,7 +11,8 @@ namespace MLNet.Mlp.Persistence;
 /// this assembly, with no registration call.
 /// </summary>
 /// <remarks>
-/// The chain, all built-in transformers except three stateless custom mappings defined in this assembly:
+/// The chain, all built-in transformers except three stateless custom mappings defined in this assembly; the task's
+/// head (<see cref="MlpTaskHead"/>) says which ONNX outputs it reads and which mapping follows:
 /// <list type="number">
 /// <item><c>ApplyOnnxModel</c> — the ONNX bytes are stored inside the model zip. The graph is exported in the
 /// single-row layout (input [F], outputs [1] or [K]), which OnnxTransformer maps to fixed-size vector columns.</item>
@@ -21,7 +22,7 @@ namespace MLNet.Mlp.Persistence;
 /// the contract name together with this assembly's name and loads and registers that assembly when the model is
 /// loaded, so no <c>RegisterAssembly</c> call is needed (this assembly must be deployable, as it is for our users).</item>
 /// <item>Multiclass: a built-in <c>MapValue</c> from the class index to <c>Key&lt;UInt32, K&gt;</c> whose lookup
-/// column carries the label's KeyValues, which MapValue copies to its output and stores in the model.</item>
+/// column carries the label's KeyValues, which MapValue copies to its output and stores in the model (<see cref="ClassKeyLookup"/>).</item>
 /// <item><c>DropColumns</c> of the temporary ONNX columns.</item>
 /// </list>
 /// Multiclass Score keeps its fixed size K but has no SlotNames: no built-in transform can attach slot names to an
@@ -39,13 +40,13 @@ internal static class OnnxBackedTransformerFactory
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(info);
         info.Validate();
-        if (description.Head != info.Head || description.InputSize != info.FeatureCount || description.OutputSize != info.OutputCount)
+        if (description.Head != info.Head.OnnxHead || description.InputSize != info.FeatureCount || description.OutputSize != info.OutputCount)
             throw new ArgumentException("The network description and the model info disagree on head, feature count or output count.");
         var options = new OnnxExportOptions
         {
             Layout = OnnxBatchLayout.SingleRow,
             // Vector scores (multiclass, multi-output regression) are final as they come out of ONNX.
-            ScoreName = ScoreIsVector(info) ? OnnxColumnNames.Score : OnnxColumnNames.OnnxScore,
+            ScoreName = info.Head.ScoreIsVector(info.OutputCount) ? PredictionColumnNames.Score : OnnxColumnNames.OnnxScore,
             ProbabilityName = OnnxColumnNames.OnnxProbability,
             PredictedLabelName = OnnxColumnNames.OnnxPredictedLabel,
         };
@@ -68,70 +69,14 @@ internal static class OnnxBackedTransformerFactory
         ArgumentNullException.ThrowIfNull(info);
         info.Validate();
 
-        string[] onnxOutputs = info.Head switch
-        {
-            OnnxHead.Regression when ScoreIsVector(info) => [OnnxColumnNames.Score],
-            OnnxHead.Regression => [OnnxColumnNames.OnnxScore],
-            OnnxHead.Binary => [OnnxColumnNames.OnnxScore, OnnxColumnNames.OnnxProbability, OnnxColumnNames.OnnxPredictedLabel],
-            OnnxHead.Multiclass => [OnnxColumnNames.Score, OnnxColumnNames.OnnxPredictedLabel],
-            _ => throw new ArgumentException($"Unknown head {info.Head}."),
-        };
+        string[] onnxOutputs = info.Head.OnnxOutputColumns(info.OutputCount);
         IEstimator<ITransformer> pipeline = ml.Transforms.ApplyOnnxModel(onnxOutputs, [info.FeatureColumnName], new MemoryStream(onnxModel, writable: false));
+        pipeline = info.Head.AppendOutputMapping(ml, pipeline, info);
 
-        switch (info.Head)
-        {
-            case OnnxHead.Regression when ScoreIsVector(info):
-                break;
-            case OnnxHead.Regression:
-                pipeline = pipeline.Append(ml.Transforms.CustomMapping<RegressionScoreMapping.Source, RegressionScoreMapping.Destination>(
-                    RegressionScoreMapping.Map, RegressionScoreMapping.ContractName));
-                break;
-            case OnnxHead.Binary:
-                pipeline = pipeline.Append(ml.Transforms.CustomMapping<BinaryScoreMapping.Source, BinaryScoreMapping.Destination>(
-                    BinaryScoreMapping.Map, BinaryScoreMapping.ContractName));
-                break;
-            case OnnxHead.Multiclass:
-                var lookup = ClassLookup(ml, info);
-                pipeline = pipeline
-                    .Append(ml.Transforms.CustomMapping<ClassIndexMapping.Source, ClassIndexMapping.Destination>(
-                        ClassIndexMapping.Map, ClassIndexMapping.ContractName))
-                    .Append(ml.Transforms.Conversion.MapValue(OnnxColumnNames.PredictedLabel, lookup, lookup.Schema[nameof(LookupRow.Key)],
-                        lookup.Schema[nameof(LookupRow.Value)], OnnxColumnNames.ClassIndex));
-                break;
-        }
-
-        var temporaries = onnxOutputs.Where(name => name != OnnxColumnNames.Score).ToList();
-        if (info.Head == OnnxHead.Multiclass)
-            temporaries.Add(OnnxColumnNames.ClassIndex);
+        var temporaries = onnxOutputs.Where(name => name != PredictionColumnNames.Score).Concat(info.Head.MappingTemporaryColumns).ToList();
         if (temporaries.Count > 0)
             pipeline = pipeline.Append(ml.Transforms.DropColumns([.. temporaries]));
         return pipeline.Fit(FeatureOnlyData(ml, info));
-    }
-
-    private static bool ScoreIsVector(OnnxBackedModelInfo info) =>
-        info.Head == OnnxHead.Multiclass || (info.Head == OnnxHead.Regression && info.OutputCount > 1);
-
-    /// <summary>
-    /// Lookup table for MapValue: Key = class index (Int64, as ONNX ArgMax returns it), Value = the class as
-    /// <c>Key&lt;UInt32, K&gt;</c>, annotated with the label's KeyValues. (LoadFromEnumerable reads a key-typed uint
-    /// property as a 0-based index, so Value = i becomes key i + 1, the class's 1-based key; checked by the tests.) MapValue copies the Value column's annotations
-    /// to its output and saves the table, annotations included, in the model.
-    /// </summary>
-    private static IDataView ClassLookup(MLContext ml, OnnxBackedModelInfo info)
-    {
-        int k = info.OutputCount;
-        var definition = SchemaDefinition.Create(typeof(LookupRow));
-        var value = definition[nameof(LookupRow.Value)];
-        value.ColumnType = new KeyDataViewType(typeof(uint), k);
-        if (info.ClassValues is { } classes)
-        {
-            // AddAnnotation<T> is generic in the VBuffer type, known here only at run time.
-            typeof(SchemaDefinition.Column).GetMethod(nameof(SchemaDefinition.Column.AddAnnotation), BindingFlags.Public | BindingFlags.Instance)!
-                .MakeGenericMethod(classes.ToBoxedBuffer().GetType())
-                .Invoke(value, [AnnotationKinds.KeyValues, classes.ToBoxedBuffer(), classes.Type]);
-        }
-        var rows = Enumerable.Range(0, k).Select(i => new LookupRow { Key = i, Value = (uint)i }).ToArray();
-        return ml.Data.LoadFromEnumerable(rows, definition);
     }
 
     /// <summary>An empty data view with just the feature column: these estimators only need a schema to fit.</summary>
@@ -142,13 +87,6 @@ internal static class OnnxBackedTransformerFactory
         column.ColumnName = info.FeatureColumnName;
         column.ColumnType = new VectorDataViewType(NumberDataViewType.Single, info.FeatureCount);
         return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), definition);
-    }
-
-    private sealed class LookupRow
-    {
-        public long Key { get; set; }
-
-        public uint Value { get; set; }
     }
 
     private sealed class FeatureRow

@@ -1,20 +1,11 @@
 namespace MLNet.Mlp.Persistence;
 
 /// <summary>
-/// Column names of the ONNX-backed chain. The temporary ones hold the ONNX outputs (length-1 vectors) until the
-/// library's custom mappings turn them into scalars; they are dropped at the end of the chain.
+/// The temporary columns of the ONNX-backed chain: they hold the ONNX outputs (length-1 vectors) until the library's
+/// custom mappings turn them into the final scalar columns, and are dropped at the end of the chain.
 /// </summary>
 internal static class OnnxColumnNames
 {
-    /// <summary>Final score column.</summary>
-    public const string Score = "Score";
-
-    /// <summary>Final probability column (binary).</summary>
-    public const string Probability = "Probability";
-
-    /// <summary>Final predicted label column.</summary>
-    public const string PredictedLabel = "PredictedLabel";
-
     /// <summary>ONNX score output, Vector&lt;Single, 1&gt; (binary, single-output regression).</summary>
     public const string OnnxScore = "MLNet.Mlp.OnnxScore";
 

@@ -48,20 +48,13 @@ internal static class OnnxNetworkDescription
             }
         }
 
-        var head = model.Task switch
-        {
-            MlpTask.MulticlassClassification => OnnxHead.Multiclass,
-            MlpTask.BinaryClassification => OnnxHead.Binary,
-            _ => OnnxHead.Regression,
-        };
         if (layers[^1] is not OnnxDenseLayer last)
             throw new NotSupportedException("The network must end in a dense layer to be exported to ONNX.");
-        // The binary head applies the sigmoid itself, from the logit.
-        if (head == OnnxHead.Binary) last = last with { Activation = OnnxActivation.Identity };
+        last = model.Head.OnnxOutputLayer(last);
         if (model.LabelMean is { } mean && model.LabelScale is { } labelScale)
             last = FoldOutputScale(last, labelScale, mean);
         layers[^1] = last;
-        return new OnnxMlpDescription(model.FeatureCount, layers, head, inputName);
+        return new OnnxMlpDescription(model.FeatureCount, layers, model.Head.OnnxHead, inputName);
     }
 
     private static OnnxActivation Map(IActivation activation, out float alpha)

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Persistence;
 
@@ -33,7 +34,7 @@ internal sealed class RegressionScoreMapping : CustomMappingFactory<RegressionSc
     public sealed class Destination
     {
         /// <summary>Scalar score.</summary>
-        [ColumnName(OnnxColumnNames.Score)]
+        [ColumnName(PredictionColumnNames.Score)]
         public float Score { get; set; }
     }
 }

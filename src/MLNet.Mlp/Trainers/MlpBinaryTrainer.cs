@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Trainers;
 
@@ -19,12 +20,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<MlpBinaryOptions, MlpBinar
 {
     /// <summary>Creates the trainer; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="options">The options.</param>
-    public MlpBinaryTrainer(MlpBinaryOptions options) : base(options) { }
-
-    private protected override MlpTask Task => MlpTask.BinaryClassification;
-
-    // [negative, positive], as the reader applies class weights by label.
-    private protected override float[]? ClassWeights => Options.PositiveClassWeight == 1f ? null : [1f, Options.PositiveClassWeight];
+    public MlpBinaryTrainer(MlpBinaryOptions options) : base(options, MlpTaskHead.Binary) { }
 
     private protected override MlpBinaryPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
         => new(model, trainingSchema, Options.FeatureColumnName);

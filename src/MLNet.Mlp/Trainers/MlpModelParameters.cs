@@ -1,5 +1,6 @@
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
+using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Trainers;
@@ -12,10 +13,10 @@ public sealed class MlpModelParameters
 {
     private readonly Network _network;
 
-    internal MlpModelParameters(MlpTask task, Network network, KeyValueSet? classValues, float[]? labelMean, float[]? labelScale,
+    internal MlpModelParameters(MlpTaskHead head, Network network, KeyValueSet? classValues, float[]? labelMean, float[]? labelScale,
         TrainingState? trainingState, IReadOnlyList<EpochRecord> history)
     {
-        Task = task;
+        Head = head;
         _network = network;
         ClassValues = classValues;
         LabelMean = labelMean;
@@ -26,7 +27,7 @@ public sealed class MlpModelParameters
         {
             try
             {
-                Persistence.OnnxNetworkDescription.From(this, "Features");
+                Persistence.OnnxNetworkDescription.From(this, MlpDefaults.FeatureColumnName);
                 return null;
             }
             catch (NotSupportedException e)
@@ -37,7 +38,10 @@ public sealed class MlpModelParameters
     }
 
     /// <summary>The task the model was trained for.</summary>
-    public MlpTask Task { get; }
+    public MlpTask Task => Head.Task;
+
+    /// <summary>Everything task-specific about the model: its prediction columns, scoring and ONNX head.</summary>
+    internal MlpTaskHead Head { get; }
 
     /// <summary>Features the model expects.</summary>
     public int FeatureCount => _network.InputSize;
@@ -139,7 +143,7 @@ public sealed class MlpModelParameters
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
-        Persistence.MlpModelSaver.ExportToOnnx(this, buffer, "Features");
+        Persistence.MlpModelSaver.ExportToOnnx(this, buffer, MlpDefaults.FeatureColumnName);
         buffer.Position = 0;
         buffer.CopyTo(stream);
     }

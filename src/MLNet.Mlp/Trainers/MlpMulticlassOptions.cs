@@ -21,4 +21,6 @@ public sealed class MlpMulticlassOptions : MlpOptionsBase
             _classWeights = (float[]?)value?.Clone();
         }
     }
+
+    internal override float[]? ExampleWeightsByClass => ClassWeights;
 }

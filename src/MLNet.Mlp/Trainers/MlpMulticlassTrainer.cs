@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Trainers;
 
@@ -20,11 +21,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MlpMulticlassOptions, 
 {
     /// <summary>Creates the trainer; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="options">The options.</param>
-    public MlpMulticlassTrainer(MlpMulticlassOptions options) : base(options) { }
-
-    private protected override MlpTask Task => MlpTask.MulticlassClassification;
-
-    private protected override float[]? ClassWeights => Options.ClassWeights;
+    public MlpMulticlassTrainer(MlpMulticlassOptions options) : base(options, MlpTaskHead.Multiclass) { }
 
     private protected override MlpMulticlassPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
         => new(model, trainingSchema, Options.FeatureColumnName, Options.LabelColumnName);

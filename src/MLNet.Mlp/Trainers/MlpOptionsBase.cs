@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MLNet.Mlp.Activations;
@@ -15,22 +16,22 @@ namespace MLNet.Mlp.Trainers;
 /// </summary>
 public abstract class MlpOptionsBase
 {
-    private string _labelColumnName = "Label";
-    private string _featureColumnName = "Features";
+    private string _labelColumnName = MlpDefaults.LabelColumnName;
+    private string _featureColumnName = MlpDefaults.FeatureColumnName;
     private string? _exampleWeightColumnName;
-    private int[] _hiddenLayers = [128];
+    private int[] _hiddenLayers = TrainingDefaults.HiddenLayers();
     private IActivation _activation = Activations.Activation.Relu;
     private IOptimizer _optimizer = new AdamOptimizer();
-    private float _learningRate = 0.001f;
+    private float _learningRate = TrainingDefaults.LearningRate;
     private ILearningRateSchedule _schedule = new ConstantSchedule();
-    private int _batchSize = 32;
-    private int _epochs = 10;
+    private int _batchSize = TrainingDefaults.BatchSize;
+    private int _epochs = TrainingDefaults.NumberOfEpochs;
     private float _l2;
     private float _weightDecay;
     private float? _clipValue;
     private float? _clipNorm;
     private float _dropout;
-    private int? _maxThreads;
+    private int? _numberOfThreads;
     private float? _validationFraction;
 
     /// <summary>Name of the label column. Default "Label".</summary>
@@ -122,14 +123,19 @@ public abstract class MlpOptionsBase
     public bool BatchNormalization { get; set; }
 
     /// <summary>Seed for initialization, shuffling, dropout and the validation split. Default 0.</summary>
-    public int Seed { get; set; }
+    public int Seed { get; set; } = TrainingDefaults.Seed;
 
     /// <summary>Cores to use; null (default) for all. Weights are bit-identical for any value.</summary>
-    public int? MaxThreads
+    public int? NumberOfThreads
     {
-        get => _maxThreads;
-        set => _maxThreads = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxThreads), value, $"Invalid thread count: {value} (must be positive).");
+        get => _numberOfThreads;
+        set => _numberOfThreads = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), value, $"Invalid thread count: {value} (must be positive).");
     }
+
+    /// <summary>The former name of <see cref="NumberOfThreads"/>, kept so that existing code compiles.</summary>
+    [Obsolete("Use NumberOfThreads, the name ML.NET's trainers give this option.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public int? MaxThreads { get => NumberOfThreads; set => NumberOfThreads = value; }
 
     /// <summary>Fraction of the training rows held out (seeded random split) for validation when <c>Fit</c> gets no
     /// validation set; in (0, 1), or null (default) for none.</summary>
@@ -165,6 +171,12 @@ public abstract class MlpOptionsBase
     /// <summary>Overrides the memory the in-memory copy of the data may use (tests); null uses
     /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>.</summary>
     internal long? AvailableMemoryBytes { get; set; }
+
+    /// <summary>A weight per class multiplying each example's weight (for binary: [negative, positive]); null for none.</summary>
+    internal virtual float[]? ExampleWeightsByClass => null;
+
+    /// <summary>Whether labels are standardized for training (regression).</summary>
+    internal virtual bool StandardizesLabels => false;
 
     /// <summary>Checks the combination of options; called when a trainer is created.</summary>
     public virtual void Validate()

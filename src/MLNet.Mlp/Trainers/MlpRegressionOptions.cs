@@ -8,5 +8,7 @@ public sealed class MlpRegressionOptions : MlpOptionsBase
     /// default learning rate suits labels of any scale. Reported losses are then on the standardized scale.
     /// Default true.
     /// </summary>
-    public bool StandardizeLabels { get; set; } = true;
+    public bool StandardizeLabels { get; set; } = MlpDefaults.StandardizeLabels;
+
+    internal override bool StandardizesLabels => StandardizeLabels;
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Trainers;
 
@@ -20,9 +21,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<MlpRegressionOptions, 
 {
     /// <summary>Creates the trainer; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="options">The options.</param>
-    public MlpRegressionTrainer(MlpRegressionOptions options) : base(options) { }
-
-    private protected override MlpTask Task => MlpTask.Regression;
+    public MlpRegressionTrainer(MlpRegressionOptions options) : base(options, MlpTaskHead.Regression) { }
 
     private protected override MlpRegressionPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
         => new(model, trainingSchema, Options.FeatureColumnName);

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Onnx;
 using MLNet.Mlp.Persistence;
+using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Tests.Onnx;
 
@@ -114,7 +115,7 @@ public class OnnxBackedPersistenceTests
         var ml = new MLContext(seed: 1);
         var net = RandomNetworks.Create(23, OnnxHead.Multiclass, FeatureCount, 6, 3, OnnxActivation.Tanh);
         var classes = KeyValueSet.Create(NumberDataViewType.Single, new[] { 1.5f, 2.5f, 7f });
-        var info = new OnnxBackedModelInfo(OnnxHead.Multiclass, "Features", FeatureCount, 3) { ClassValues = classes };
+        var info = new OnnxBackedModelInfo(MlpTaskHead.Multiclass, "Features", FeatureCount, 3) { ClassValues = classes };
         var chain = OnnxBackedTransformerFactory.Create(ml, net, info);
         var data = ml.Data.LoadFromEnumerable(RandomNetworks.Rows(24, 10, FeatureCount).Select(f => new RegressionRow { Features = f }));
 
@@ -136,7 +137,7 @@ public class OnnxBackedPersistenceTests
         var rows = features.Select((f, i) => new BinaryRow { Features = f, Label = (ReferenceMlp.Forward(net, f)[0] > 0) ^ (i % 5 == 0) }).ToArray();
         var data = ml.Data.LoadFromEnumerable(rows);
 
-        var chain = OnnxBackedTransformerFactory.Create(ml, net, new OnnxBackedModelInfo(OnnxHead.Binary, "Features", FeatureCount, 1));
+        var chain = OnnxBackedTransformerFactory.Create(ml, net, new OnnxBackedModelInfo(MlpTaskHead.Binary, "Features", FeatureCount, 1));
         var scored = chain.Transform(data);
 
         Assert.Equal(NumberDataViewType.Single, scored.Schema["Score"].Type);
@@ -187,7 +188,7 @@ public class OnnxBackedPersistenceTests
         var rows = features.Select((f, i) => new RegressionRow { Features = f, Label = (float)ReferenceMlp.Forward(net, f)[0] + (i % 3 - 1) * 0.1f }).ToArray();
         var data = ml.Data.LoadFromEnumerable(rows);
 
-        var chain = OnnxBackedTransformerFactory.Create(ml, net, new OnnxBackedModelInfo(OnnxHead.Regression, "Features", FeatureCount, 1));
+        var chain = OnnxBackedTransformerFactory.Create(ml, net, new OnnxBackedModelInfo(MlpTaskHead.Regression, "Features", FeatureCount, 1));
         var scored = chain.Transform(data);
 
         Assert.Equal(NumberDataViewType.Single, scored.Schema["Score"].Type);
@@ -220,7 +221,7 @@ public class OnnxBackedPersistenceTests
         var features = RandomNetworks.Rows(52, 20, FeatureCount);
         var data = ml.Data.LoadFromEnumerable(features.Select(f => new RegressionRow { Features = f }));
 
-        var chain = OnnxBackedTransformerFactory.Create(ml, net, new OnnxBackedModelInfo(OnnxHead.Regression, "Features", FeatureCount, 3));
+        var chain = OnnxBackedTransformerFactory.Create(ml, net, new OnnxBackedModelInfo(MlpTaskHead.Regression, "Features", FeatureCount, 3));
         var scored = chain.Transform(data);
 
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), scored.Schema["Score"].Type);

@@ -31,7 +31,7 @@ public class OptionsValidationTests
             ("GradientClipNorm", () => new MlpMulticlassOptions { GradientClipNorm = -1f }),
             ("DropoutRate", () => new MlpMulticlassOptions { DropoutRate = 1f }),
             ("DropoutRate", () => new MlpMulticlassOptions { DropoutRate = -0.1f }),
-            ("MaxThreads", () => new MlpMulticlassOptions { MaxThreads = 0 }),
+            ("NumberOfThreads", () => new MlpMulticlassOptions { NumberOfThreads = 0 }),
             ("ValidationFraction", () => new MlpMulticlassOptions { ValidationFraction = 0f }),
             ("ValidationFraction", () => new MlpMulticlassOptions { ValidationFraction = 1f }),
             ("HiddenLayers", () => new MlpMulticlassOptions { HiddenLayers = [8, 0] }),
@@ -45,8 +45,8 @@ public class OptionsValidationTests
             ("ClassWeights", () => new MlpMulticlassOptions { ClassWeights = [] }),
             ("ClassWeights", () => new MlpMulticlassOptions { ClassWeights = [1f, -1f] }),
             ("ClassWeights", () => new MlpMulticlassOptions { ClassWeights = [1f, float.NaN] }),
-            ("PositiveClassWeight", () => new MlpBinaryOptions { PositiveClassWeight = 0f }),
-            ("PositiveClassWeight", () => new MlpBinaryOptions { PositiveClassWeight = float.PositiveInfinity }),
+            ("PositiveInstanceWeight", () => new MlpBinaryOptions { PositiveInstanceWeight = 0f }),
+            ("PositiveInstanceWeight", () => new MlpBinaryOptions { PositiveInstanceWeight = float.PositiveInfinity }),
         };
         foreach (var (option, set) in cases)
         {
@@ -75,6 +75,23 @@ public class OptionsValidationTests
         }
         // The options object alone accepts each of these values: only the combination is wrong.
         _ = new MlpRegressionOptions { HiddenLayers = [], BatchNormalization = false };
+    }
+
+    [Fact]
+    public void FormerOptionNamesStillSetTheRenamedOptions()
+    {
+#pragma warning disable CS0618 // the obsolete names under test
+        var multiclass = new MlpMulticlassOptions { MaxThreads = 3 };
+        Assert.Equal(3, multiclass.NumberOfThreads);
+        Assert.Equal(3, multiclass.MaxThreads);
+        var threads = Assert.ThrowsAny<ArgumentException>(() => new MlpMulticlassOptions { MaxThreads = 0 });
+        var binary = new MlpBinaryOptions { PositiveClassWeight = 2.5f };
+        Assert.Equal(2.5f, binary.PositiveInstanceWeight);
+        Assert.Equal(2.5f, binary.PositiveClassWeight);
+        var weight = Assert.ThrowsAny<ArgumentException>(() => new MlpBinaryOptions { PositiveClassWeight = 0f });
+#pragma warning restore CS0618
+        Assert.Equal(nameof(MlpOptionsBase.NumberOfThreads), threads.ParamName);
+        Assert.Equal(nameof(MlpBinaryOptions.PositiveInstanceWeight), weight.ParamName);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Scoring;
 
 /// <summary>The lazily scored data view returned by <c>Transform</c>: input rows plus the prediction columns.</summary>
 internal sealed class MlpScoredDataView : IDataView

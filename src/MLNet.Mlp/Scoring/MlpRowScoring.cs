@@ -1,11 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Scoring;
 
 /// <summary>
 /// The getters of a scored row over some input row (a cursor or a single row): input columns pass through, and
-/// the prediction columns are computed once per input position from the feature vector.
+/// the prediction columns, whose getters the task's head makes, are computed once per input position from the
+/// feature vector.
 /// </summary>
 internal sealed class MlpRowScoring
 {
@@ -54,30 +55,28 @@ internal sealed class MlpRowScoring
     {
         if (!_mapper.IsPrediction(column))
             return _input.GetGetter<TValue>(_input.Schema[column.Index]);
-
-        var model = _mapper.Model;
-        Delegate getter = (column.Name, model.Task) switch
-        {
-            (MlpBoundMapper.ScoreColumn, MlpTask.MulticlassClassification) => (ValueGetter<VBuffer<float>>)GetVector,
-            (MlpBoundMapper.ScoreColumn, MlpTask.Regression) when column.Type is VectorDataViewType => (ValueGetter<VBuffer<float>>)GetVector,
-            (MlpBoundMapper.ScoreColumn, _) => (ValueGetter<float>)((ref float v) => { EnsureScored(); v = _scorer.Outputs[0]; }),
-            (MlpBoundMapper.ProbabilityColumn, _) => (ValueGetter<float>)((ref float v) => { EnsureScored(); v = _scorer.Probability; }),
-            (MlpBoundMapper.PredictedLabelColumn, MlpTask.MulticlassClassification) => (ValueGetter<uint>)((ref uint v) => { EnsureScored(); v = _scorer.PredictedKey; }),
-            (MlpBoundMapper.PredictedLabelColumn, _) => (ValueGetter<bool>)((ref bool v) => { EnsureScored(); v = _scorer.Probability > 0.5f; }),
-            _ => throw new InvalidOperationException($"Unknown prediction column '{column.Name}'."),
-        };
-        return getter as ValueGetter<TValue>
+        return _mapper.Model.Head.CreateGetter(column, this) as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: column '{column.Name}' has type {column.Type}, not {typeof(TValue).Name}.");
     }
 
-    private void GetVector(ref VBuffer<float> value)
+    /// <summary>The network outputs of the current row (see <see cref="MlpScorer.Outputs"/>), scored on first use.</summary>
+    public ReadOnlySpan<float> ScoredOutputs()
     {
         EnsureScored();
-        var outputs = _scorer.Outputs;
+        return _scorer.Outputs;
+    }
+
+    /// <summary>A getter of a vector column holding the current row's outputs.</summary>
+    public void GetOutputs(ref VBuffer<float> value)
+    {
+        var outputs = ScoredOutputs();
         var editor = VBufferEditor.Create(ref value, outputs.Length);
         outputs.CopyTo(editor.Values);
         value = editor.Commit();
     }
+
+    /// <summary>The error for a prediction column the task's head does not know.</summary>
+    public static InvalidOperationException UnknownColumn(DataViewSchema.Column column) => new($"Unknown prediction column '{column.Name}'.");
 
     private void EnsureScored()
     {

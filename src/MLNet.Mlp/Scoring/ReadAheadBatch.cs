@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using MLNet.Mlp.Numerics;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Scoring;
 
 /// <summary>
 /// Rows a Transform cursor has read ahead, and their scores. Scoring runs as independent blocks of at most

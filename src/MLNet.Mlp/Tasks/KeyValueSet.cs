@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Persistence;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Tasks;
 
 /// <summary>
 /// The values behind a key-typed label (its <c>KeyValues</c> annotation), kept so that the model's

@@ -1,17 +1,19 @@
-using MLNet.Mlp.Activations;
-using MLNet.Mlp.Metrics;
+using MLNet.Mlp.Tasks;
+using MLNet.Mlp.Trainers;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Scoring;
 
-/// <summary>Turns network outputs into the task's column values; one instance per cursor or row (it holds buffers).</summary>
+/// <summary>Computes the network outputs the prediction columns are made of, as the task's head asks; one instance per cursor or row (it holds buffers).</summary>
 internal sealed class MlpScorer
 {
     private readonly MlpModelParameters _model;
+    private readonly MlpTaskHead _head;
     private readonly float[] _outputs;
 
     public MlpScorer(MlpModelParameters model)
     {
         _model = model;
+        _head = model.Head;
         _outputs = new float[model.OutputCount];
     }
 
@@ -20,11 +22,7 @@ internal sealed class MlpScorer
 
     public void Score(ReadOnlySpan<float> features)
     {
-        var network = _model.Network;
-        if (_model.Task == MlpTask.BinaryClassification)
-            network.PredictPreActivation(features, _outputs, 1, 1);
-        else
-            network.Predict(features, _outputs, 1, 1);
+        _head.Predict(_model.Network, features, _outputs, 1);
         if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
             for (int k = 0; k < _outputs.Length; k++) _outputs[k] = _outputs[k] * scale[k] + mean[k];
     }
@@ -32,22 +30,12 @@ internal sealed class MlpScorer
     /// <summary>Network outputs for <paramref name="rows"/> examples at once, each row post-processed exactly as <see cref="Score"/> does.</summary>
     public void ScoreBatch(ReadOnlySpan<float> features, int rows, Span<float> outputs)
     {
-        var network = _model.Network;
         int k = _outputs.Length;
-        if (_model.Task == MlpTask.BinaryClassification)
-            network.PredictPreActivation(features, outputs, rows, 1);
-        else
-            network.Predict(features, outputs, rows, 1);
+        _head.Predict(_model.Network, features, outputs, rows);
         if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
             for (int i = 0; i < rows * k; i++) outputs[i] = outputs[i] * scale[i % k] + mean[i % k];
     }
 
     /// <summary>Makes row <paramref name="row"/> of a <see cref="ScoreBatch"/> result the current outputs.</summary>
     public void SetOutputs(ReadOnlySpan<float> batchOutputs, int row) => batchOutputs.Slice(row * _outputs.Length, _outputs.Length).CopyTo(_outputs);
-
-    public float Logit => _outputs[0];
-
-    public float Probability => StableMath.Sigmoid(_outputs[0]);
-
-    public uint PredictedKey => (uint)AccuracyMetric.ArgMax(_outputs) + 1;
 }

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Scoring;
 
 /// <summary>A scored view of one input row (the <c>PredictionEngine</c> path).</summary>
 internal sealed class MlpScoredRow : DataViewRow

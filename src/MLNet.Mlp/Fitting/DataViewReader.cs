@@ -1,9 +1,11 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Tasks;
+using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
-namespace MLNet.Mlp.Trainers;
+namespace MLNet.Mlp.Fitting;
 
 /// <summary>
 /// Reads an <see cref="IDataView"/> once into contiguous row-major arrays (dense or sparse feature vectors),
@@ -20,7 +22,8 @@ internal static class DataViewReader
     /// <param name="RowsRead">Rows the cursor delivered.</param>
     /// <param name="SkippedNonFinite">Rows left out because a feature was NaN or infinite (only when asked to skip them).</param>
     /// <param name="DistinctClasses">Classification: the distinct classes present (0-based key order; false/true for binary). Null for regression.</param>
-    public sealed record Result(TrainingData Data, long SkippedMissingLabel, long RowsRead, long SkippedNonFinite, int[]? DistinctClasses);
+    /// <param name="Label">What the label column gives the network.</param>
+    public sealed record Result(TrainingData Data, long SkippedMissingLabel, long RowsRead, long SkippedNonFinite, int[]? DistinctClasses, LabelShape Label);
 
     /// <summary>How the reader treats a feature vector holding NaN or ±∞.</summary>
     public enum NonFiniteFeatures
@@ -64,17 +67,28 @@ internal static class DataViewReader
             throw new ArgumentException($"Example-weight column '{weightColumn}' has type {column.Type}, but it must be Single.", nameof(weightColumn));
     }
 
-    public static Result Read(IDataView data, MlpTask task, string featureColumn, string labelColumn, string? weightColumn,
+    /// <summary>Reads the columns <paramref name="options"/> name from <paramref name="data"/>, for <paramref name="purpose"/> ("training" or "validation").</summary>
+    public static Result Read(IDataView data, MlpTaskHead head, MlpOptionsBase options, string purpose)
+        => Read(data, head, options.FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName, options.ExampleWeightsByClass, options.CancellationToken,
+            new Settings
+            {
+                NonFinite = options.SkipRowsWithNonFiniteFeatures ? NonFiniteFeatures.Skip : NonFiniteFeatures.Throw,
+                AvailableBytes = options.AvailableMemoryBytes,
+                Purpose = purpose,
+            });
+
+    /// <summary>Reads <paramref name="data"/>; <paramref name="head"/> checks and reads the label.</summary>
+    public static Result Read(IDataView data, MlpTaskHead head, string featureColumn, string labelColumn, string? weightColumn,
         float[]? classWeights, CancellationToken cancellation, Settings? settings = null)
     {
         settings ??= new Settings();
         var schema = data.Schema;
         int featureCount = FeatureCount(schema, featureColumn);
-        int targetWidth = LabelEncoding.TargetWidth(task, schema, labelColumn, out int outputCount);
+        var label = head.ReadLabelShape(schema, labelColumn);
+        int targetWidth = label.TargetWidth;
         CheckWeightColumn(schema, weightColumn);
-        int classCount = task == MlpTask.BinaryClassification ? 2 : outputCount;
-        if (classWeights != null && classWeights.Length != classCount)
-            throw new ArgumentException($"ClassWeights has {classWeights.Length} values but the label '{labelColumn}' has {classCount} classes.", nameof(classWeights));
+        if (classWeights != null && classWeights.Length != label.ClassCount)
+            throw new ArgumentException($"ClassWeights has {classWeights.Length} values but the label '{labelColumn}' has {label.ClassCount} classes.", nameof(classWeights));
 
         var featureCol = schema[featureColumn];
         var labelCol = schema[labelColumn];
@@ -90,17 +104,14 @@ internal static class DataViewReader
         var features = new GrowableBuffer(known is > 0 ? known.Value * featureCount : 1024L * featureCount, memory, featureCount);
         var targets = new GrowableBuffer(known is > 0 ? known.Value * targetWidth : 1024L * targetWidth, memory: null, targetWidth);
         var weights = hasWeights ? new GrowableBuffer(known is > 0 ? known.Value : 1024, memory: null, 1) : null;
-        var classCounts = task == MlpTask.MulticlassClassification ? new long[outputCount] : task == MlpTask.BinaryClassification ? new long[2] : null;
+        var classCounts = label.ClassCount > 0 ? new long[label.ClassCount] : null;
 
         using var cursor = data.GetRowCursor(active);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(featureCol);
         ValueGetter<float>? getWeight = weightCol is { } w ? cursor.GetGetter<float>(w) : null;
-        ValueGetter<uint>? getKey = task == MlpTask.MulticlassClassification ? cursor.GetGetter<uint>(labelCol) : null;
-        ValueGetter<bool>? getBool = task == MlpTask.BinaryClassification ? cursor.GetGetter<bool>(labelCol) : null;
-        ValueGetter<float>? getScalar = task == MlpTask.Regression && targetWidth == 1 && labelCol.Type is not VectorDataViewType ? cursor.GetGetter<float>(labelCol) : null;
-        ValueGetter<VBuffer<float>>? getVector = task == MlpTask.Regression && getScalar == null ? cursor.GetGetter<VBuffer<float>>(labelCol) : null;
+        var labels = head.CreateLabelReader(cursor, labelCol, label, classWeights);
 
-        VBuffer<float> featureBuffer = default, labelBuffer = default;
+        VBuffer<float> featureBuffer = default;
         var rowFeatures = new float[featureCount];
         var rowTargets = new float[targetWidth];
         long row = -1, skipped = 0, skippedNonFinite = 0;
@@ -117,41 +128,7 @@ internal static class DataViewReader
             }
 
             // Label first: rows with a missing label are skipped before their features are copied.
-            if (getKey != null)
-            {
-                uint key = 0;
-                getKey(ref key);
-                if (key == 0) { skipped++; continue; }
-                if (key > outputCount)
-                    throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' holds key {key}, outside its key type's {outputCount} values.");
-                if (classWeights != null) exampleWeight *= classWeights[key - 1];
-                rowTargets[0] = key - 1;
-            }
-            else if (getBool != null)
-            {
-                bool b = false;
-                getBool(ref b);
-                if (classWeights != null) exampleWeight *= classWeights[b ? 1 : 0];
-                rowTargets[0] = b ? 1f : 0f;
-            }
-            else if (getScalar != null)
-            {
-                float y = 0;
-                getScalar(ref y);
-                if (float.IsNaN(y)) { skipped++; continue; }
-                if (!float.IsFinite(y)) throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' holds {y}; regression labels must be finite.");
-                rowTargets[0] = y;
-            }
-            else
-            {
-                getVector!(ref labelBuffer);
-                if (labelBuffer.Length != targetWidth)
-                    throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' has {labelBuffer.Length} values; expected {targetWidth}.");
-                labelBuffer.CopyTo(rowTargets);   // densifies a sparse label without a per-row allocation
-                if (Array.Exists(rowTargets, float.IsNaN)) { skipped++; continue; }
-                int bad = FiniteCheck.IndexOfNonFinite(rowTargets);
-                if (bad >= 0) throw new InvalidOperationException($"Row {row}: label column '{labelColumn}' slot {bad} holds {rowTargets[bad]}; regression labels must be finite.");
-            }
+            if (!labels.Read(row, rowTargets, ref exampleWeight)) { skipped++; continue; }
 
             getFeatures(ref featureBuffer);
             if (featureBuffer.Length != featureCount)
@@ -188,7 +165,7 @@ internal static class DataViewReader
                     : $"The {settings.Purpose} data has no usable rows: of {row + 1} rows, {skipped} have a missing label in column '{labelColumn}' and {skippedNonFinite} a NaN or infinite value in feature column '{featureColumn}'.");
         var result = new TrainingData(features.ToArray(), featureCount, targets.ToArray(), targetWidth, weights?.ToArray());
         int[]? distinct = classCounts?.Select((n, k) => (n, k)).Where(p => p.n > 0).Select(p => p.k).ToArray();
-        return new Result(result, skipped, row + 1, skippedNonFinite, distinct);
+        return new Result(result, skipped, row + 1, skippedNonFinite, distinct, label);
     }
 
     /// <summary>

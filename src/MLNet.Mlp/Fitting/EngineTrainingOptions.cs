@@ -1,0 +1,46 @@
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tasks;
+using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Training;
+
+namespace MLNet.Mlp.Fitting;
+
+/// <summary>The translation of a trainer's options into the engine's <see cref="TrainingOptions"/>, in this one place.</summary>
+internal static class EngineTrainingOptions
+{
+    /// <summary>The engine's settings for <paramref name="options"/> and the task's loss and metric.</summary>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="head">The task.</param>
+    /// <param name="epochCompleted">Runs after each epoch, before the user's <see cref="MlpOptionsBase.EpochCompleted"/>.</param>
+    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, Action<EpochRecord> epochCompleted)
+    {
+        var o = options;
+        var transforms = new List<IGradientTransform>();
+        if (o.GradientClipValue is float clip) transforms.Add(new ClipByValue(clip));
+        if (o.GradientClipNorm is float norm) transforms.Add(new ClipByGlobalNorm(norm));
+        if (o.L2Regularization > 0f) transforms.Add(new L2Regularization(o.L2Regularization));
+        IOptimizer optimizer = o.WeightDecay > 0f ? new DecoupledWeightDecay(o.Optimizer, o.WeightDecay) : o.Optimizer;
+        return new TrainingOptions
+        {
+            Loss = head.CreateLoss(),
+            Optimizer = optimizer,
+            LearningRate = o.LearningRate,
+            Schedule = o.Schedule,
+            ScheduleUnit = o.ScheduleUnit,
+            ScheduleMonitor = o.ScheduleMonitor,
+            GradientTransforms = transforms,
+            Epochs = o.NumberOfEpochs,
+            BatchSize = o.BatchSize,
+            Seed = o.Seed,
+            MaxThreads = o.NumberOfThreads,
+            Metric = head.CreateMetric(),
+            EarlyStopping = o.EarlyStopping,
+            CancellationToken = o.CancellationToken,
+            EpochCompleted = record =>
+            {
+                epochCompleted(record);
+                o.EpochCompleted?.Invoke(record);
+            },
+        };
+    }
+}
