@@ -37,14 +37,6 @@ public sealed class TrainingState
     /// epoch's value (a training then starts from <see cref="ReduceOnPlateauSchedule.CreateState"/>).</summary>
     public PlateauState? Plateau { get; set; }
 
-    /// <summary><see cref="Plateau"/> in the flat form checkpoints store (<see cref="PlateauState.ToArray"/>), or null.</summary>
-    /// <exception cref="ArgumentException">The value set is not a reduce-on-plateau state.</exception>
-    public double[]? ScheduleState
-    {
-        get => Plateau?.ToArray();
-        set => Plateau = value is null ? null : PlateauState.FromArray(value);
-    }
-
     /// <summary>Every epoch trained so far, over all runs.</summary>
     public List<EpochRecord> History { get; } = [];
 

@@ -29,7 +29,7 @@ internal static class WarmStart
     public static TrainingState ContinueFrom(MlpModelParameters previous)
     {
         // A model's network is its training state's network, so copying the state copies the model.
-        if (previous.TrainingState is { } kept) return TrainingStateCopy.Of(kept);
+        if (previous.TrainingState is { } kept) return kept.Clone();
         var state = new TrainingState(previous.Network.Clone()) { EpochsCompleted = previous.History.Count };
         state.History.AddRange(previous.History);
         return state;

@@ -4,6 +4,7 @@ using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
@@ -142,7 +143,7 @@ internal static class MlpCheckpointFormat
         w.Write(s.OptimizerName ?? "");
         w.Write(s.Step);
         w.Write(s.EpochsCompleted);
-        WriteDoubles(w, s.ScheduleState);
+        WriteDoubles(w, s.Plateau?.ToArray());
         if (s.OptimizerState is not { } o2) { w.Write(-1); return; }
         w.Write(o2.BufferCount);
         w.Write(o2.ParameterCount);
@@ -195,7 +196,7 @@ internal static class MlpCheckpointFormat
             trainingState.OptimizerName = name.Length == 0 ? null : name;
             trainingState.Step = r.ReadInt64();
             trainingState.EpochsCompleted = r.ReadInt32();
-            trainingState.ScheduleState = ReadDoubles(r);
+            trainingState.Plateau = ReadDoubles(r) is { } plateau ? PlateauState.FromArray(plateau) : null;
             int buffers = r.ReadInt32();
             if (buffers >= 0)
             {

@@ -106,7 +106,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         }
 
         // 4. Train with the engine's settings translated from the options (EngineTrainingOptions).
-        TrainingRun.Run(state, training, validation, o, _head, reporter, ToModel);
+        NetworkTraining.Run(state, training, validation, o, _head, reporter, ToModel);
 
         // 5. Wrap the model in the task's transformer.
         var model = ToModel(state);

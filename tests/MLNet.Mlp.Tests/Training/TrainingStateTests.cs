@@ -83,16 +83,13 @@ public class TrainingStateTests
     public void ThePlateauStateRoundTripsThroughItsFlatForm()
     {
         var state = new TrainingState(ClassificationNetwork(5));
-        Assert.Null(state.ScheduleState);
+        Assert.Null(state.Plateau);
         NetworkTrainer.Fit(state, Classification(60, 2), null, PlateauOptions(3));
-        double[] flat = state.ScheduleState!;
-        Assert.Equal(state.Plateau!.ToArray(), flat);
+        double[] flat = state.Plateau!.ToArray();
 
-        var restored = new TrainingState(state.Network.Clone()) { ScheduleState = flat };
+        var restored = new TrainingState(state.Network.Clone()) { Plateau = PlateauState.FromArray(flat) };
         Assert.Equal(flat, restored.Plateau!.ToArray());
-        Assert.Throws<ArgumentException>(() => restored.ScheduleState = [1, 2]);
-        restored.ScheduleState = null;
-        Assert.Null(restored.Plateau);
+        Assert.Throws<ArgumentException>(() => PlateauState.FromArray([1, 2]));
     }
 
     [Fact]

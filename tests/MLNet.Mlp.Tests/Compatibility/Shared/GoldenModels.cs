@@ -81,7 +81,7 @@ internal sealed class GoldenTask
             {
                 HiddenLayers = [16, 8], Activation = Activation.Gelu, DropoutRate = 0.1f,
                 Optimizer = new AdamWOptimizer(weightDecay: 0.01f), LearningRate = 0.005f, Schedule = new StepDecaySchedule(5, 0.5f),
-                PositiveClassWeight = 1.5f, GradientClipNorm = 1f, BatchSize = 32, NumberOfEpochs = epochs, Seed = 7,
+                PositiveInstanceWeight = 1.5f, GradientClipNorm = 1f, BatchSize = 32, NumberOfEpochs = epochs, Seed = 7,
             }) { Epochs = 15 },
         // Diabetes: standardized features, SiLU layers with batch norm, Nesterov SGD, cosine annealing per step, L2,
         // standardized labels (folded into the saved model).

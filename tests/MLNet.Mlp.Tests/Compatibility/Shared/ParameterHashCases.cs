@@ -204,7 +204,7 @@ internal static class ParameterHashCases
             var t = d.Tabular("breast-cancer.csv");
             return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions
             {
-                HiddenLayers = [16, 8], Activation = Activation.Gelu, PositiveClassWeight = 2f, LearningRate = 0.01f, NumberOfEpochs = 3, BatchSize = 16, Seed = 2,
+                HiddenLayers = [16, 8], Activation = Activation.Gelu, PositiveInstanceWeight = 2f, LearningRate = 0.01f, NumberOfEpochs = 3, BatchSize = 16, Seed = 2,
             }).Fit(CompatibilityData.BooleanLabels(ml, t.StandardizedFeatures(), t.FeatureCount, t.Labels)).Model;
         });
         yield return Trainer("trainer regression standardized labels", d =>
@@ -308,7 +308,7 @@ internal static class ParameterHashCases
                     BatchSize = batchSize,
                     NumberOfEpochs = 1,
                     Seed = seed,
-                    MaxThreads = threads,
+                    NumberOfThreads = threads,
                 }))
                 .Fit(train);
             return model.LastTransformer.Model.CopyNetwork();

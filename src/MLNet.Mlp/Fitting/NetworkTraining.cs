@@ -9,7 +9,7 @@ namespace MLNet.Mlp.Fitting;
 /// <see cref="MlpTrainingDivergedException"/> holding the model of the last completed epoch: the engine only promises
 /// finite weights, which may be mid-epoch.
 /// </summary>
-internal static class TrainingRun
+internal static class NetworkTraining
 {
     /// <summary>Trains <paramref name="state"/> in place.</summary>
     /// <param name="state">The network and training state to continue.</param>
@@ -23,13 +23,13 @@ internal static class TrainingRun
         TrainingReporter reporter, Func<TrainingState, MlpModelParameters> toModel)
     {
         // The state after the last completed epoch (or the warm-start model).
-        var lastGood = state.EpochsCompleted > 0 ? TrainingStateCopy.Of(state) : null;
+        var lastGood = state.EpochsCompleted > 0 ? state.Clone() : null;
         TrainingResult result;
         try
         {
             result = NetworkTrainer.Fit(state, training, validation, EngineTrainingOptions.From(options, head, record =>
             {
-                lastGood = TrainingStateCopy.Of(state);
+                lastGood = state.Clone();
                 reporter.Epoch(record);
             }));
         }
