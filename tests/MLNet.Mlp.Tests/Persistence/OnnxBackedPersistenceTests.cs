@@ -4,8 +4,8 @@ using Microsoft.ML.Data;
 using MLNet.Mlp.Onnx;
 using MLNet.Mlp.Persistence;
 using MLNet.Mlp.Tasks;
-using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Tests.Onnx;
+using MLNet.Mlp.Trainers;
 
 namespace MLNet.Mlp.Tests.Persistence;
 
