@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -12,9 +9,11 @@ namespace MLNet.Mlp.Optimizers;
 /// G starts at <see cref="InitialAccumulator"/>. ε is outside the square root with PyTorch's default 1e-10
 /// (Keras: ε = 1e-7, initial accumulator 0.1). PyTorch's <c>lr_decay</c> is not offered: use a learning-rate
 /// schedule such as <see cref="Schedules.InverseTimeDecaySchedule"/> instead.</para>
-/// <para>State: buffer 0 = G. One vectorized pass per update, no allocation.</para>
+/// <para>The chain: [<see cref="L2Regularization"/>(λ) when λ &gt; 0, <see cref="ScaleByRootSumOfSquares"/>,
+/// <see cref="ScaleByLearningRate"/>], fused into one vectorized pass; no allocation.</para>
+/// <para>State: buffer 0 = G.</para>
 /// </remarks>
-public sealed class AdagradOptimizer : IOptimizer
+public sealed class AdagradOptimizer : GradientTransformationChain
 {
     /// <summary>Creates an Adagrad optimizer (PyTorch's defaults).</summary>
     /// <param name="epsilon">ε &gt; 0, added to √G. Default 1e-10.</param>
@@ -22,10 +21,8 @@ public sealed class AdagradOptimizer : IOptimizer
     /// <param name="weightDecay">λ ≥ 0, coupled L2 on the weight matrices only. Default 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range; the message names it.</exception>
     public AdagradOptimizer(float epsilon = 1e-10f, float initialAccumulator = 0f, float weightDecay = 0f)
+        : base("Adagrad", ChainFor(new ScaleByRootSumOfSquares(epsilon, initialAccumulator), weightDecay))
     {
-        HyperParameter.Positive(epsilon, nameof(epsilon));
-        HyperParameter.NonNegative(initialAccumulator, nameof(initialAccumulator));
-        HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
         Epsilon = epsilon;
         InitialAccumulator = initialAccumulator;
         WeightDecay = weightDecay;
@@ -40,37 +37,11 @@ public sealed class AdagradOptimizer : IOptimizer
     /// <summary>The coupled weight decay λ.</summary>
     public float WeightDecay { get; }
 
-    /// <inheritdoc/>
-    public string Name => "Adagrad";
-
-    /// <inheritdoc/>
-    public OptimizerState CreateState(int parameterCount)
+    private static IGradientTransformation[] ChainFor(ScaleByRootSumOfSquares scaling, float weightDecay)
     {
-        var state = new OptimizerState(1, parameterCount);
-        if (InitialAccumulator != 0f) state.Buffer(0).Fill(InitialAccumulator);
-        return state;
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
-    {
-        UpdateArguments.Check(parameters.Length, gradients.Length, state, 1, step);
-        Span<float> accumulator = state.Buffer(0);
-        int d = step.DecayedCount;
-        var kernel = new Kernel(step.LearningRate, WeightDecay, Epsilon);
-        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(kernel with { Decay = 0f }), parameters, gradients, accumulator, default, default, d, step.MaxThreads);
-    }
-
-    private readonly record struct Kernel(float LearningRate, float Decay, float Epsilon) : IElementwiseKernel
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> sum, ref Vector<float> s1, ref Vector<float> s2)
-        {
-            Vector<float> g = gradient;
-            if (Decay != 0f) g += Decay * theta;
-            sum += g * g;
-            theta -= LearningRate * (g / (Vector.SquareRoot(sum) + new Vector<float>(Epsilon)));
-        }
+        HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
+        return weightDecay > 0f
+            ? [new L2Regularization(weightDecay), scaling, new ScaleByLearningRate()]
+            : [scaling, new ScaleByLearningRate()];
     }
 }

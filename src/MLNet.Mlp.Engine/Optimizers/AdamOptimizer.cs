@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -20,12 +18,12 @@ namespace MLNet.Mlp.Optimizers;
 /// step, as PyTorch does (the paper has no bias correction).</para>
 /// <para>Weight decay here is PyTorch's coupled L2 (it passes through the moments, which makes it weak for
 /// adaptive methods); the decoupled form is <see cref="AdamWOptimizer"/>.</para>
-/// <para>State: buffer 0 = m, 1 = v, 2 = v_max (AMSGrad only). One vectorized pass per update, no allocation.</para>
+/// <para>The chain: [<see cref="L2Regularization"/>(λ) when λ &gt; 0, <see cref="ScaleByAdam"/>,
+/// <see cref="ScaleByLearningRate"/>], fused into one vectorized pass; no allocation.</para>
+/// <para>State: buffer 0 = m, 1 = v, 2 = v_max (AMSGrad only).</para>
 /// </remarks>
-public sealed class AdamOptimizer : IOptimizer
+public sealed class AdamOptimizer : GradientTransformationChain
 {
-    private readonly double _beta1, _beta2;
-
     /// <summary>Creates an Adam optimizer (PyTorch's and Keras's defaults).</summary>
     /// <param name="beta1">β₁ in [0, 1): decay of the first moment. Default 0.9.</param>
     /// <param name="beta2">β₂ in [0, 1): decay of the second moment. Default 0.999.</param>
@@ -34,18 +32,13 @@ public sealed class AdamOptimizer : IOptimizer
     /// <param name="weightDecay">λ ≥ 0, coupled L2 (g ← g + λθ) on the weight matrices only. Default 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range; the message names it.</exception>
     public AdamOptimizer(float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, bool amsgrad = false, float weightDecay = 0f)
+        : base("Adam", ChainFor(new ScaleByAdam(beta1, beta2, epsilon, amsgrad), weightDecay))
     {
-        HyperParameter.InUnitIntervalOpen(beta1, nameof(beta1));
-        HyperParameter.InUnitIntervalOpen(beta2, nameof(beta2));
-        HyperParameter.Positive(epsilon, nameof(epsilon));
-        HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
         AmsGrad = amsgrad;
         WeightDecay = weightDecay;
-        _beta1 = HyperParameter.AsWritten(beta1);
-        _beta2 = HyperParameter.AsWritten(beta2);
     }
 
     /// <summary>β₁, the decay of the first moment.</summary>
@@ -63,20 +56,11 @@ public sealed class AdamOptimizer : IOptimizer
     /// <summary>The coupled weight decay λ.</summary>
     public float WeightDecay { get; }
 
-    /// <inheritdoc/>
-    public string Name => "Adam";
-
-    /// <inheritdoc/>
-    public OptimizerState CreateState(int parameterCount) => new(AmsGrad ? 3 : 2, parameterCount);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step) =>
-        Update(parameters, gradients, state, step, decoupledDecay: 0f);
-
-    // AdamW is this step with the decay decoupled from the gradient, fused into the same pass.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step, float decoupledDecay) =>
-        AdamKernel.Update(parameters, gradients, state, step, Beta1, _beta1, Beta2, _beta2, Epsilon, AmsGrad,
-            coupledDecay: WeightDecay, decoupledDecay: decoupledDecay);
+    private static IGradientTransformation[] ChainFor(ScaleByAdam scaling, float weightDecay)
+    {
+        HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
+        return weightDecay > 0f
+            ? [new L2Regularization(weightDecay), scaling, new ScaleByLearningRate()]
+            : [scaling, new ScaleByLearningRate()];
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MLNet.Mlp.Numerics;
@@ -17,8 +18,10 @@ namespace MLNet.Mlp.Optimizers;
 /// whether or not the hardware vectorizes it; so the clipping factor is bit-identical on every machine.</para>
 /// <para>When the norm is not finite (a NaN or infinite gradient) the gradients are left unchanged, so that the
 /// trainer's divergence check still sees them.</para>
+/// <para>Usable as a gradient transform (<see cref="Training.TrainingOptions.GradientTransforms"/>) and as a chain
+/// link of role <see cref="TransformationRole.Clipping"/> (no state).</para>
 /// </remarks>
-public sealed class ClipByGlobalNorm : IGradientTransform
+public sealed class ClipByGlobalNorm : IGradientTransform, IGradientTransformation
 {
     /// <summary>Creates the transform.</summary>
     /// <param name="maxNorm">c &gt; 0, the largest allowed ‖g‖₂.</param>
@@ -32,8 +35,21 @@ public sealed class ClipByGlobalNorm : IGradientTransform
     /// <summary>The largest allowed global norm c.</summary>
     public float MaxNorm { get; }
 
-    /// <inheritdoc/>
+    /// <inheritdoc cref="IGradientTransform.Name"/>
     public string Name => "ClipByGlobalNorm";
+
+    /// <inheritdoc/>
+    public TransformationRole Role => TransformationRole.Clipping;
+
+    /// <inheritdoc/>
+    public OptimizerState CreateState(int parameterCount) => new(0, parameterCount);
+
+    /// <inheritdoc/>
+    public void Update(Span<float> updates, OptimizerState state, Span<float> parameters, in OptimizerStep step) =>
+        Apply(updates, parameters, step);
+
+    /// <summary>The name and the largest norm, for messages.</summary>
+    public override string ToString() => $"ClipByGlobalNorm(c = {MaxNorm.ToString(CultureInfo.InvariantCulture)})";
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

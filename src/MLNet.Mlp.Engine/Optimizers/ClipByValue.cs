@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -8,8 +9,10 @@ namespace MLNet.Mlp.Optimizers;
 /// optax <c>clip</c>, Keras <c>clipvalue</c>). A remedy for exploding gradients; it can change the gradient's
 /// direction, which <see cref="ClipByGlobalNorm"/> does not.
 /// </summary>
-/// <remarks>NaN gradients stay NaN (so that divergence is still detected). Vectorized, no allocation.</remarks>
-public sealed class ClipByValue : IGradientTransform
+/// <remarks>NaN gradients stay NaN (so that divergence is still detected). Usable as a gradient transform
+/// (<see cref="Training.TrainingOptions.GradientTransforms"/>) and as a chain link of role
+/// <see cref="TransformationRole.Clipping"/> (no state). Vectorized, no allocation.</remarks>
+public sealed class ClipByValue : IGradientTransform, IGradientTransformation
 {
     /// <summary>Creates the transform.</summary>
     /// <param name="limit">c &gt; 0: gradients are clamped to [−c, c].</param>
@@ -23,8 +26,21 @@ public sealed class ClipByValue : IGradientTransform
     /// <summary>The limit c.</summary>
     public float Limit { get; }
 
-    /// <inheritdoc/>
+    /// <inheritdoc cref="IGradientTransform.Name"/>
     public string Name => "ClipByValue";
+
+    /// <inheritdoc/>
+    public TransformationRole Role => TransformationRole.Clipping;
+
+    /// <inheritdoc/>
+    public OptimizerState CreateState(int parameterCount) => new(0, parameterCount);
+
+    /// <inheritdoc/>
+    public void Update(Span<float> updates, OptimizerState state, Span<float> parameters, in OptimizerStep step) =>
+        Apply(updates, parameters, step);
+
+    /// <summary>The name and the limit, for messages.</summary>
+    public override string ToString() => $"ClipByValue(c = {Limit.ToString(CultureInfo.InvariantCulture)})";
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

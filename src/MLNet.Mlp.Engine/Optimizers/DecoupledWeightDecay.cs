@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using MLNet.Mlp.Numerics;
-
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -13,9 +10,12 @@ namespace MLNet.Mlp.Optimizers;
 /// optimizer runs; the inner optimizer therefore sees the decayed θ (which only matters for inner optimizers that
 /// read θ, such as those with coupled weight decay). <c>DecoupledWeightDecay(new AdamOptimizer(), λ)</c> equals
 /// <c>new AdamWOptimizer(weightDecay: λ)</c>; for SGD without momentum it equals coupled decay.</para>
-/// <para>The state is the inner optimizer's (this wrapper keeps none).</para>
+/// <para>The chain: [<see cref="WeightDecay"/>(λ) when λ &gt; 0, then the inner optimizer's links (a chain's own
+/// links, any other optimizer through <see cref="OptimizerLink"/>)]. Around Adam the decay joins Adam's fused pass;
+/// around the others it is one more pass over the weights.</para>
+/// <para>The state is the inner optimizer's (this wrapper adds none), in the inner optimizer's layout.</para>
 /// </remarks>
-public sealed class DecoupledWeightDecay : IOptimizer
+public sealed class DecoupledWeightDecay : GradientTransformationChain
 {
     /// <summary>Wraps <paramref name="inner"/> with decoupled weight decay.</summary>
     /// <param name="inner">The optimizer that does the gradient step.</param>
@@ -23,9 +23,8 @@ public sealed class DecoupledWeightDecay : IOptimizer
     /// <exception cref="ArgumentNullException"><paramref name="inner"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightDecay"/> is out of range; the message names it.</exception>
     public DecoupledWeightDecay(IOptimizer inner, float weightDecay)
+        : base(NameFor(inner), ChainFor(inner, weightDecay))
     {
-        ArgumentNullException.ThrowIfNull(inner);
-        HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
         Inner = inner;
         WeightDecay = weightDecay;
     }
@@ -36,23 +35,17 @@ public sealed class DecoupledWeightDecay : IOptimizer
     /// <summary>The decoupled weight decay λ.</summary>
     public float WeightDecay { get; }
 
-    /// <inheritdoc/>
-    public string Name => $"DecoupledWeightDecay({Inner.Name})";
-
-    /// <inheritdoc/>
-    public OptimizerState CreateState(int parameterCount) => Inner.CreateState(parameterCount);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
+    /// <summary>The wrapper's name around <paramref name="inner"/> (checkpoints store it with the state).</summary>
+    internal static string NameFor(IOptimizer inner)
     {
-        UpdateArguments.Check(parameters.Length, gradients.Length, step);
-        if (WeightDecay != 0f)
-        {
-            Span<float> weights = parameters[..step.DecayedCount];
-            SpanMultiply.ByScalar(weights, (float)(1.0 - (double)step.LearningRate * WeightDecay));
-        }
+        ArgumentNullException.ThrowIfNull(inner);
+        return $"DecoupledWeightDecay({inner.Name})";
+    }
 
-        Inner.Update(parameters, gradients, state, step);
+    private static IGradientTransformation[] ChainFor(IOptimizer inner, float weightDecay)
+    {
+        HyperParameter.NonNegative(weightDecay, nameof(weightDecay));
+        IReadOnlyList<IGradientTransformation> own = LinksOf(inner);
+        return weightDecay > 0f ? [new WeightDecay(weightDecay), .. own] : [.. own];
     }
 }

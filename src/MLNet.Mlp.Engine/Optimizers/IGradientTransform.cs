@@ -2,8 +2,14 @@ namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
 /// A transformation of the gradient applied before the optimizer's update rule, composable with any optimizer:
-/// clipping by value, clipping by global norm, L2 regularization. Transforms run in the order given.
+/// clipping by value, clipping by global norm, L2 regularization. Transforms run in the order given
+/// (<see cref="Training.TrainingOptions.GradientTransforms"/>), before the trainer checks the gradient for divergence.
 /// </summary>
+/// <remarks>
+/// The built-in transforms are chain links too (<see cref="IGradientTransformation"/>) with a declared role; a
+/// transform of your own joins a chain through <see cref="GradientTransformLink"/>, with the role
+/// <see cref="TransformationRole.Other"/>.
+/// </remarks>
 public interface IGradientTransform
 {
     /// <summary>A short, stable name.</summary>

@@ -6,10 +6,14 @@ namespace MLNet.Mlp.Optimizers;
 /// <see cref="OptimizerState"/>, so checkpoints and warm starts only have to save that object.
 /// </summary>
 /// <remarks>
-/// The network keeps every trainable parameter in one flat buffer: the weight matrices first (the first
+/// <para>The network keeps every trainable parameter in one flat buffer: the weight matrices first (the first
 /// <see cref="OptimizerStep.DecayedCount"/> values, the ones weight decay and L2 apply to), then biases and
-/// batch-norm scales and shifts. Implement this interface in your own assembly for a custom optimizer; it must be
-/// deterministic (no hidden state, no randomness outside the given state).
+/// batch-norm scales and shifts.</para>
+/// <para>Every built-in optimizer is a <see cref="GradientTransformationChain"/> of small links
+/// (<see cref="IGradientTransformation"/>); to vary one, compose links. Implement this interface in your own assembly
+/// for an optimizer written in one piece; it must be deterministic (no hidden state, no randomness outside the given
+/// state). It trains like a built-in one and composes with links through <see cref="OptimizerLink"/> (as the last
+/// link), but what it does inside is opaque to the chain's composition check.</para>
 /// </remarks>
 public interface IOptimizer
 {

@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
@@ -13,47 +10,27 @@ namespace MLNet.Mlp.Optimizers;
 /// <c>dampening=μ</c> comes close to this class but starts its buffer at v₁ = g₁ instead of (1 − β) g₁, so the
 /// two trajectories differ from the first step on (this class takes a first step of η (1 − β) g₁, PyTorch η g₁).
 /// Keras's <c>SGD(momentum=…)</c> is the classic form, written v ← μv − ηg.</para>
-/// <para>State: buffer 0 = the velocity v. One vectorized pass per update, no allocation.</para>
+/// <para>The chain: [<see cref="MomentumTrace"/>(μ = β, d = β, from zero), <see cref="ScaleByLearningRate"/>], fused
+/// into one vectorized pass; no allocation.</para>
+/// <para>State: buffer 0 = the velocity v.</para>
 /// </remarks>
-public sealed class MomentumOptimizer : IOptimizer
+public sealed class MomentumOptimizer : GradientTransformationChain
 {
-    private readonly float _oneMinusBeta;
-
     /// <summary>Creates the dampened momentum optimizer.</summary>
     /// <param name="beta">β in [0, 1): the decay of the moving average (0 is plain SGD). Default 0.9.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range; the message names it.</exception>
     public MomentumOptimizer(float beta = 0.9f)
+        : base("Momentum", ChainFor(beta))
     {
-        HyperParameter.InUnitIntervalOpen(beta, nameof(beta));
         Beta = beta;
-        _oneMinusBeta = (float)(1.0 - HyperParameter.AsWritten(beta));
     }
 
     /// <summary>β, the decay of the velocity.</summary>
     public float Beta { get; }
 
-    /// <inheritdoc/>
-    public string Name => "Momentum";
-
-    /// <inheritdoc/>
-    public OptimizerState CreateState(int parameterCount) => new(1, parameterCount);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
+    private static IGradientTransformation[] ChainFor(float beta)
     {
-        UpdateArguments.Check(parameters.Length, gradients.Length, state, 1, step);
-        var kernel = new Kernel(step.LearningRate, Beta, _oneMinusBeta);
-        ChunkedUpdate<ElementwiseUpdate<Kernel>>.Run(new(kernel), new(kernel), parameters, gradients, state.Buffer(0), default, default, 0, step.MaxThreads);
-    }
-
-    private readonly record struct Kernel(float LearningRate, float Beta, float OneMinusBeta) : IElementwiseKernel
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(ref Vector<float> theta, Vector<float> gradient, ref Vector<float> v, ref Vector<float> s1, ref Vector<float> s2)
-        {
-            v = Beta * v + OneMinusBeta * gradient;
-            theta -= LearningRate * v;
-        }
+        HyperParameter.InUnitIntervalOpen(beta, nameof(beta));
+        return [new MomentumTrace(beta, dampening: beta, startFromFirstUpdate: false), new ScaleByLearningRate()];
     }
 }

@@ -1,6 +1,6 @@
 namespace MLNet.Mlp.Optimizers;
 
-/// <summary>What an optimizer or gradient transform needs to know about the current step.</summary>
+/// <summary>What an optimizer, a chain link or a gradient transform needs to know about the current step.</summary>
 /// <param name="LearningRate">η for this step, after the schedule.</param>
 /// <param name="Step">The 1-based update count t (Adam's bias correction uses it).</param>
 /// <param name="DecayedCount">The length of the prefix of the parameter buffer that holds weight matrices:

@@ -9,6 +9,12 @@ namespace MLNet.Mlp.Tests.Optimizers;
 /// third), with a fixed sequence of 3 gradients. The expected parameters after each update are written out by hand
 /// from the update equations, one element at a time, in double (never copied from the code's output).
 /// </summary>
+/// <remarks>
+/// Three kinds of rows: the named optimizers; chains composed from links (built-in and <see cref="UserLinks"/>, and
+/// through <see cref="GradientTransformationChain.Build"/>), most of them against the very expectations of a named
+/// row; and every chain again with its links run one after another instead of through a fused kernel
+/// ("[links one by one]"), which must give the same trajectory.
+/// </remarks>
 public static class OptimizerCases
 {
     /// <summary>θ₀.</summary>
@@ -82,7 +88,21 @@ public static class OptimizerCases
     private static Case Row(string name, Func<IOptimizer> create, double lr, double[][] expected, Func<IGradientTransform[]>? transforms = null) =>
         new(name, create, transforms ?? (() => []), lr, expected);
 
+    /// <summary>The suffix of the rows that run a chain's links one after another.</summary>
+    public const string OneByOne = " [links one by one]";
+
     private static IEnumerable<Case> Build()
+    {
+        var rows = Named().Concat(Chains()).ToList();
+        foreach (Case row in rows) yield return row;
+        foreach (Case row in rows)
+        {
+            if (row.Create() is GradientTransformationChain chain && chain.LinksRunOneByOne < chain.Links.Count)
+                yield return row with { Name = row.Name + OneByOne, Create = () => ((GradientTransformationChain)row.Create()).WithoutFusion() };
+        }
+    }
+
+    private static IEnumerable<Case> Named()
     {
         // Plain SGD, fully spelled out: θ ← θ − η g.
         yield return Row("SGD", () => new SgdOptimizer(), 0.1,
@@ -335,11 +355,105 @@ public static class OptimizerCases
         yield return Row("ClipByGlobalNorm + Adam", () => new AdamOptimizer(), 0.01, ByElement(adam, ClippedByGlobalNorm), () => [new ClipByGlobalNorm(0.4f)]);
 
         // The custom optimizer from the test assembly: θ ← θ − η sign(g).
-        yield return Row("SignSgd (custom)", () => new SignSgdOptimizer(), 0.05,
-        [
-            [0.5 - 0.05, -0.3 + 0.05, 0.2 - 0.05],
-            [0.5 - 0.05 + 0.05, -0.3 + 0.05 - 0.05, 0.2 - 0.05 - 0.05],
-            [0.5 - 0.05 + 0.05 - 0.05, -0.3 + 0.05 - 0.05 - 0.05, 0.2 - 0.05 - 0.05 + 0.05],
-        ]);
+        yield return Row("SignSgd (custom)", () => new SignSgdOptimizer(), 0.05, SignSgdExpected);
+    }
+
+    /// <summary>θ ← θ − 0.05 sign(g) for the table's gradients (signs +−+, −++, ++−).</summary>
+    private static double[][] SignSgdExpected =>
+    [
+        [0.5 - 0.05, -0.3 + 0.05, 0.2 - 0.05],
+        [0.5 - 0.05 + 0.05, -0.3 + 0.05 - 0.05, 0.2 - 0.05 - 0.05],
+        [0.5 - 0.05 + 0.05 - 0.05, -0.3 + 0.05 - 0.05 - 0.05, 0.2 - 0.05 - 0.05 + 0.05],
+    ];
+
+    private static double[][] ExpectedOf(string name) => Named().Single(c => c.Name == name).Expected;
+
+    private static GradientTransformationChain Chain(string name, params IGradientTransformation[] links) => new(name, links);
+
+    private static IEnumerable<Case> Chains()
+    {
+        // The named optimizers' chains composed by hand from the links: the same trajectories.
+        yield return Row("Chain: ScaleByAdam → ScaleByLearningRate", () => Chain("A", new ScaleByAdam(), new ScaleByLearningRate()), 0.01, ExpectedOf("Adam"));
+        yield return Row("Chain: WeightDecay → ScaleByAdam → ScaleByLearningRate", () => Chain("AW", new WeightDecay(0.5f), new ScaleByAdam(), new ScaleByLearningRate()),
+            0.01, ExpectedOf("AdamW"));
+        yield return Row("Chain: MomentumTrace(Nesterov) → ScaleByLearningRate", () => Chain("N", new MomentumTrace(0.9f, nesterov: true), new ScaleByLearningRate()),
+            0.1, ExpectedOf("Nesterov"));
+        yield return Row("Chain: L2Regularization → ScaleByRms(centered) → MomentumTrace(from zero) → ScaleByLearningRate",
+            () => Chain("R", new L2Regularization(0.1f), new ScaleByRms(0.9f, 1e-3f, centered: true), new MomentumTrace(0.5f, startFromFirstUpdate: false), new ScaleByLearningRate()),
+            0.01, ExpectedOf("RMSProp centered momentum weightDecay"));
+        yield return Row("Chain: WeightDecay → MomentumTrace → ScaleByLearningRate", () => Chain("WM", new WeightDecay(0.5f), new MomentumTrace(0.9f), new ScaleByLearningRate()),
+            0.1, ExpectedOf("DecoupledWeightDecay(SGD momentum)"));
+
+        // The same through Build, the entry point of the trainers' options.
+        yield return Row("Build(SGD, l2Regularization)", () => GradientTransformationChain.Build(new SgdOptimizer(), l2Regularization: 0.1f), 0.1,
+            ExpectedOf("L2Regularization + SGD"));
+        yield return Row("Build(SGD, clipNorm → ClipByGlobalNorm)", () => GradientTransformationChain.Build(new SgdOptimizer(), clipNorm: 0.4f), 0.1,
+            ExpectedOf("ClipByGlobalNorm + SGD"));
+        yield return Row("Build(Adam, clipValue)", () => GradientTransformationChain.Build(new AdamOptimizer(), clipValue: 0.15f), 0.01,
+            ExpectedOf("ClipByValue + Adam"));
+        yield return Row("Build(SGD momentum, weightDecay)", () => GradientTransformationChain.Build(new SgdOptimizer(momentum: 0.9f), weightDecay: 0.5f), 0.1,
+            ExpectedOf("DecoupledWeightDecay(SGD momentum)"));
+
+        // A user link between Adam's scaling and the learning rate: Adam then runs link by link and its bias
+        // correction 1/(1 − β₁ᵗ) must still reach the step size.
+        yield return Row("Chain: ScaleByAdam → user Identity → ScaleByLearningRate",
+            () => Chain("AI", new ScaleByAdam(), new UserLinks.Identity(), new ScaleByLearningRate()), 0.01, ExpectedOf("Adam"));
+        yield return Row("Chain: ScaleByAdam(AMSGrad) → user Identity → ScaleByLearningRate",
+            () => Chain("AMI", new ScaleByAdam(beta2: 0.5f, amsgrad: true), new UserLinks.Identity(), new ScaleByLearningRate()), 0.01, ExpectedOf("Adam AMSGrad"));
+
+        // User links with built-in ones.
+        yield return Row("Chain: user Sign → ScaleByLearningRate", () => Chain("S", new UserLinks.Sign(), new ScaleByLearningRate()), 0.05, SignSgdExpected);
+
+        // u = 2g into classic momentum 0.9: b₁ = 2g₁, b_t = 0.9 b + 2g; θ ← θ − η b.
+        yield return Row("Chain: user Scale(2) → MomentumTrace → ScaleByLearningRate",
+            () => Chain("SM", new UserLinks.Scale(2f), new MomentumTrace(0.9f), new ScaleByLearningRate()), 0.1, ByElement((p, g, w) =>
+        {
+            double b1 = 2 * g[0];
+            double p1 = p - 0.1 * b1;
+            double b2 = 0.9 * b1 + 2 * g[1];
+            double p2 = p1 - 0.1 * b2;
+            double b3 = 0.9 * b2 + 2 * g[2];
+            double p3 = p2 - 0.1 * b3;
+            return [p1, p2, p3];
+        }));
+
+        // Decoupled decay λ = 0.5 in front of the custom optimizer: θ ← θ (1 − 0.05·0.5) on weights, then θ − η sign(g).
+        yield return Row("Chain: WeightDecay → OptimizerLink(SignSgd)", () => Chain("WS", new WeightDecay(0.5f), new OptimizerLink(new SignSgdOptimizer())), 0.05,
+            ByElement((p, g, w) =>
+            {
+                double k = w ? 1 - 0.05 * 0.5 : 1.0;
+                double p1 = p * k - 0.05 * Math.Sign(g[0]);
+                double p2 = p1 * k - 0.05 * Math.Sign(g[1]);
+                double p3 = p2 * k - 0.05 * Math.Sign(g[2]);
+                return [p1, p2, p3];
+            }));
+
+        // New compositions, by hand. Adagrad's scaling with classic momentum 0.5 (the scaling runs alone, the
+        // momentum and step fused): G ← G + g²; u = g / (√G + 1e-10); b₁ = u, b_t = 0.5 b + u; θ ← θ − η b.
+        yield return Row("Chain: ScaleByRootSumOfSquares → MomentumTrace → ScaleByLearningRate",
+            () => Chain("RM", new ScaleByRootSumOfSquares(), new MomentumTrace(0.5f), new ScaleByLearningRate()), 0.01, ByElement((p, g, w) =>
+        {
+            double G1 = g[0] * g[0], u1 = g[0] / (Math.Sqrt(G1) + 1e-10), b1 = u1;
+            double p1 = p - 0.01 * b1;
+            double G2 = G1 + g[1] * g[1], u2 = g[1] / (Math.Sqrt(G2) + 1e-10), b2 = 0.5 * b1 + u2;
+            double p2 = p1 - 0.01 * b2;
+            double G3 = G2 + g[2] * g[2], u3 = g[2] / (Math.Sqrt(G3) + 1e-10), b3 = 0.5 * b2 + u3;
+            double p3 = p2 - 0.01 * b3;
+            return [p1, p2, p3];
+        }));
+
+        // RMSProp's scaling (ρ = 0.99, ε = 1e-8) with Nesterov momentum 0.9: u = g / (√s + ε); b₁ = u,
+        // b_t = 0.9 b + u; θ ← θ − η (u + 0.9 b).
+        yield return Row("Chain: ScaleByRms → MomentumTrace(Nesterov) → ScaleByLearningRate",
+            () => Chain("RN", new ScaleByRms(), new MomentumTrace(0.9f, nesterov: true), new ScaleByLearningRate()), 0.01, ByElement((p, g, w) =>
+        {
+            double s1 = 0.01 * g[0] * g[0], u1 = g[0] / (Math.Sqrt(s1) + 1e-8), b1 = u1;
+            double p1 = p - 0.01 * (u1 + 0.9 * b1);
+            double s2 = 0.99 * s1 + 0.01 * g[1] * g[1], u2 = g[1] / (Math.Sqrt(s2) + 1e-8), b2 = 0.9 * b1 + u2;
+            double p2 = p1 - 0.01 * (u2 + 0.9 * b2);
+            double s3 = 0.99 * s2 + 0.01 * g[2] * g[2], u3 = g[2] / (Math.Sqrt(s3) + 1e-8), b3 = 0.9 * b2 + u3;
+            double p3 = p2 - 0.01 * (u3 + 0.9 * b3);
+            return [p1, p2, p3];
+        }));
     }
 }

@@ -38,6 +38,19 @@ public class OptimizerValidationTests
         ["ClipByValue limit NaN"] = (() => new ClipByValue(float.NaN), "limit", "Invalid limit: NaN"),
         ["ClipByGlobalNorm maxNorm -1"] = (() => new ClipByGlobalNorm(-1f), "maxNorm", "Invalid maxNorm: -1"),
         ["L2Regularization lambda -1"] = (() => new L2Regularization(-1f), "lambda", "Invalid lambda: -1 (must be finite and >= 0)"),
+        ["WeightDecay weightDecay -1"] = (() => new WeightDecay(-1f), "weightDecay", "Invalid weightDecay: -1 (must be finite and >= 0)"),
+        ["MomentumTrace momentum 1"] = (() => new MomentumTrace(1f), "momentum", "Invalid momentum: 1 (must be in [0, 1))"),
+        ["MomentumTrace dampening 2"] = (() => new MomentumTrace(0.5f, 2f), "dampening", "Invalid dampening: 2 (must be in [0, 1])"),
+        ["MomentumTrace Nesterov with dampening"] = (() => new MomentumTrace(0.9f, 0.1f, nesterov: true), "nesterov", "Nesterov momentum requires a momentum and zero dampening"),
+        ["ScaleByRms rho -0.1"] = (() => new ScaleByRms(rho: -0.1f), "rho", "Invalid rho: -0.1 (must be in [0, 1))"),
+        ["ScaleByRms epsilon 0"] = (() => new ScaleByRms(epsilon: 0f), "epsilon", "Invalid epsilon: 0 (must be finite and > 0)"),
+        ["ScaleByRootSumOfSquares epsilon NaN"] = (() => new ScaleByRootSumOfSquares(epsilon: float.NaN), "epsilon", "Invalid epsilon: NaN"),
+        ["ScaleByRootSumOfSquares initialAccumulator -1"] = (() => new ScaleByRootSumOfSquares(initialAccumulator: -1f), "initialAccumulator", "Invalid initialAccumulator: -1"),
+        ["ScaleByAdam beta1 1"] = (() => new ScaleByAdam(beta1: 1f), "beta1", "Invalid beta1: 1 (must be in [0, 1))"),
+        ["ScaleByAdam beta2 NaN"] = (() => new ScaleByAdam(beta2: float.NaN), "beta2", "Invalid beta2: NaN"),
+        ["ScaleByAdam epsilon -1"] = (() => new ScaleByAdam(epsilon: -1f), "epsilon", "Invalid epsilon: -1"),
+        ["OptimizerLink optimizer null"] = (() => new OptimizerLink(null!), "optimizer", "Value cannot be null"),
+        ["GradientTransformLink transform null"] = (() => new GradientTransformLink(null!), "transform", "Value cannot be null"),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -73,6 +86,16 @@ public class OptimizerValidationTests
         Assert.Equal(0.5f, new ClipByValue(0.5f).Limit);
         Assert.Equal(2f, new ClipByGlobalNorm(2f).MaxNorm);
         Assert.Equal(0.01f, new L2Regularization(0.01f).Lambda);
+        Assert.Equal(0.02f, new WeightDecay(0.02f).Lambda);
+        var trace = new MomentumTrace(0.8f, 0.3f, false, startFromFirstUpdate: false);
+        Assert.Equal((0.8f, 0.3f, false, false), (trace.Momentum, trace.Dampening, trace.Nesterov, trace.StartsFromFirstUpdate));
+        var rmsLink = new ScaleByRms();
+        Assert.Equal((0.99f, 1e-8f, false), (rmsLink.Rho, rmsLink.Epsilon, rmsLink.Centered));
+        var rss = new ScaleByRootSumOfSquares();
+        Assert.Equal((1e-10f, 0f), (rss.Epsilon, rss.InitialAccumulator));
+        var adamLink = new ScaleByAdam();
+        Assert.Equal((0.9f, 0.999f, 1e-8f, false), (adamLink.Beta1, adamLink.Beta2, adamLink.Epsilon, adamLink.AmsGrad));
+        Assert.Equal("AdamW", new OptimizerLink(adamW).Name);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace MLNet.Mlp.Optimizers;
+namespace MLNet.Mlp.Optimizers.Kernels;
 
 /// <summary>
 /// The per-element arithmetic of an optimizer, written once over <see cref="Vector{T}"/> lanes. Unused state

@@ -1,4 +1,4 @@
-namespace MLNet.Mlp.Optimizers;
+namespace MLNet.Mlp.Optimizers.Kernels;
 
 /// <summary>
 /// An optimizer's update of one contiguous range of parameters, with up to three state buffers (empty when unused).

@@ -3,21 +3,29 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Optimizers;
+namespace MLNet.Mlp.Optimizers.Kernels;
 
 /// <summary>
-/// The fused Adam / AdamW / AMSGrad update shared by <see cref="AdamOptimizer"/> and <see cref="AdamWOptimizer"/>:
-/// one pass does the (coupled or decoupled) weight decay, both moments, the optional running maximum and the step.
+/// The fused Adam / AdamW / AMSGrad update: the chain tail [<see cref="L2Regularization"/>?, <see cref="WeightDecay"/>?,
+/// <see cref="ScaleByAdam"/>, <see cref="ScaleByLearningRate"/>] in one pass, which does the coupled L2 term, the
+/// decoupled decay, both moments, the optional running maximum and the step.
 /// </summary>
-internal static class AdamKernel
+internal sealed class AdamKernel(L2Regularization? l2, WeightDecay? decay, ScaleByAdam adam, int[] buffers) : FusedUpdate
 {
+    private readonly float _coupledDecay = l2?.Lambda ?? 0f, _decoupledDecay = decay?.Lambda ?? 0f;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Run(Span<float> parameters, ReadOnlySpan<float> updates, OptimizerState state, in OptimizerStep step) =>
+        Update(parameters, updates, state.Buffer(buffers[0]), state.Buffer(buffers[1]), adam.AmsGrad ? state.Buffer(buffers[2]) : default, step,
+            adam.Beta1, adam.Beta1AsWritten, adam.Beta2, adam.Beta2AsWritten, adam.Epsilon, adam.AmsGrad, _coupledDecay, _decoupledDecay);
+
     /// <summary>Runs one update; <paramref name="coupledDecay"/> and <paramref name="decoupledDecay"/> touch the prefix only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step,
+    private static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, Span<float> vMax, in OptimizerStep step,
         float beta1, double beta1Written, float beta2, double beta2Written, float epsilon, bool amsgrad,
         float coupledDecay, float decoupledDecay)
     {
-        UpdateArguments.Check(parameters.Length, gradients.Length, state, amsgrad ? 3 : 2, step);
         double lr = step.LearningRate;
         double biasCorrection1 = 1.0 - Math.Pow(beta1Written, step.Step);
         double biasCorrection2 = 1.0 - Math.Pow(beta2Written, step.Step);
@@ -27,7 +35,6 @@ internal static class AdamKernel
             StepSize: (float)(lr / biasCorrection1), BiasCorrection2Sqrt: (float)Math.Sqrt(biasCorrection2),
             Epsilon: epsilon, AmsGrad: amsgrad,
             CoupledDecay: coupledDecay, DecoupledScale: decoupledDecay != 0f ? (float)(1.0 - lr * decoupledDecay) : 1f);
-        Span<float> m = state.Buffer(0), v = state.Buffer(1), vMax = amsgrad ? state.Buffer(2) : default;
         int d = step.DecayedCount;
         var rest = kernel with { CoupledDecay = 0f, DecoupledScale = 1f };
         // Adam's square root and two divisions per element make it compute-bound (~30 µs for 100k parameters on one

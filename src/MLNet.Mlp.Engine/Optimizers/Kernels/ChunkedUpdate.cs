@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using MLNet.Mlp.Numerics;
 
-namespace MLNet.Mlp.Optimizers;
+namespace MLNet.Mlp.Optimizers.Kernels;
 
 /// <summary>
 /// Runs an optimizer's update over a whole parameter buffer: the weight-decay prefix with one update and the rest
