@@ -196,31 +196,11 @@ public abstract class MlpOptionsBase
         // Known before any data is seen, so rejected here rather than when Fit starts.
         if (BatchNormalization && BatchSize < 2)
             throw new ArgumentException($"BatchNormalization needs at least two examples per batch, but BatchSize is {BatchSize}.", nameof(BatchSize));
-        // Two sources of the same regularizer would silently apply it twice.
-        if (WeightDecay > 0f && DecoupledDecayOf(Optimizer) is float optimizerDecay and > 0f)
-            throw new ArgumentException($"WeightDecay ({WeightDecay}) and the optimizer {Optimizer.Name} (decoupled weight decay {optimizerDecay}) would both decay the weights; "
-                + "set one of them to 0.", nameof(WeightDecay));
-        if (L2Regularization > 0f && CoupledDecayOf(Optimizer) is float optimizerL2 and > 0f)
-            throw new ArgumentException($"L2Regularization ({L2Regularization}) and the optimizer {Optimizer.Name} (weightDecay {optimizerL2}, an L2 penalty added to the gradient) "
-                + "would both apply an L2 penalty; set one of them to 0.", nameof(L2Regularization));
+        // The regularizers of these options and the optimizer's own links form one chain: its check sees every link,
+        // a user's own included, and refuses one regularizer applied twice.
+        GradientTransformationChain.Build(Optimizer, l2Regularization: L2Regularization, weightDecay: WeightDecay,
+            clipValue: GradientClipValue, clipNorm: GradientClipNorm);
     }
-
-    private static float? DecoupledDecayOf(IOptimizer optimizer) => optimizer switch
-    {
-        AdamWOptimizer a => a.WeightDecay,
-        DecoupledWeightDecay d => d.WeightDecay,
-        _ => null,
-    };
-
-    private static float? CoupledDecayOf(IOptimizer optimizer) => optimizer switch
-    {
-        SgdOptimizer o => o.WeightDecay,
-        AdamOptimizer o => o.WeightDecay,
-        RmsPropOptimizer o => o.WeightDecay,
-        AdagradOptimizer o => o.WeightDecay,
-        DecoupledWeightDecay d => CoupledDecayOf(d.Inner),
-        _ => null,
-    };
 
     private static string RequireName(string value, string option)
         => string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{option} must be a non-empty column name.", option) : value;
