@@ -80,7 +80,7 @@ internal static partial class GoldenCommand
         // The recorded rows: this parser's floats, checked against ML.NET's text loader (what the training saw).
         var parsed = data.Tabular(task.CsvFile);
         var loaded = table.GetColumn<float[]>("Features").ToArray();
-        var rows = task.RecordedRows(parsed.Rows).Select(r =>
+        var rows = GoldenTask.RecordedRows(parsed.Rows).Select(r =>
         {
             var features = parsed.Features.AsSpan(r * parsed.FeatureCount, parsed.FeatureCount).ToArray();
             if (BitHash.Hex(features) != BitHash.Hex(loaded[r]))

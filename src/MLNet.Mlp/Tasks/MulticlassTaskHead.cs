@@ -65,7 +65,7 @@ internal sealed class MulticlassTaskHead : ClassificationTaskHead
         if (validationLabel is { } validation)
             RequireSameKeys(outputs, classValues, validation, "the validation data", KeySameAdvice, "validationData");
         if (previousModel != null)
-            RequireSameKeys(previousModel.OutputCount, previousModel.ClassValues, trainingLabel, "the training data", KeySameAdvice, "previousModel");
+            RequireSameKeys(previousModel.OutputCount, previousModel.ClassValues, trainingLabel, "the training data", KeySameAdvice, nameof(previousModel));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -14,10 +15,10 @@ namespace MLNet.Mlp.Onnx.Protobuf;
 /// </remarks>
 internal sealed class ProtoWriter
 {
-    private readonly MemoryStream _buffer = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new();
 
     /// <summary>Number of bytes written so far.</summary>
-    public long Length => _buffer.Length;
+    public long Length => _buffer.WrittenCount;
 
     /// <summary>Serializes a whole message to a new byte array.</summary>
     public static byte[] Serialize(IProtoMessage message)
@@ -28,14 +29,12 @@ internal sealed class ProtoWriter
     }
 
     /// <summary>Returns a copy of the bytes written so far.</summary>
-    public byte[] ToArray() => _buffer.ToArray();
+    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
     /// <summary>Copies the bytes written so far to <paramref name="destination"/>.</summary>
-    public void CopyTo(Stream destination)
-    {
-        _buffer.Position = 0;
-        _buffer.CopyTo(destination);
-    }
+    public void CopyTo(Stream destination) => destination.Write(_buffer.WrittenSpan);
+
+    private void CopyTo(ArrayBufferWriter<byte> destination) => destination.Write(_buffer.WrittenSpan);
 
     /// <summary>Writes a field tag: (field number &lt;&lt; 3) | wire type.</summary>
     public void WriteTag(int fieldNumber, ProtoWireType wireType)

@@ -99,7 +99,7 @@ internal sealed class GoldenTask
     public static GoldenTask Get(string name) => All.Single(t => t.Name == name);
 
     /// <summary>The recorded rows: <see cref="RecordedRowCount"/> rows spread evenly over the table (every class of iris).</summary>
-    public int[] RecordedRows(int tableRows) => Enumerable.Range(0, RecordedRowCount).Select(i => i * tableRows / RecordedRowCount).ToArray();
+    public static int[] RecordedRows(int tableRows) => Enumerable.Range(0, RecordedRowCount).Select(i => i * tableRows / RecordedRowCount).ToArray();
 
     /// <summary>The whole table as a user loads it: ML.NET's text loader, Features 0..F−1 and Label (Single or Boolean).</summary>
     public IDataView LoadTable(MLContext ml, CompatibilityData data) => ml.Data.LoadFromTextFile(
