@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.ML.Data;
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
@@ -8,7 +9,6 @@ using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
-using Microsoft.ML.Data;
 
 namespace MLNet.Mlp.Persistence;
 
