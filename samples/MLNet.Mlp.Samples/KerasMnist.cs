@@ -11,7 +11,7 @@ using MLNet.Mlp.Training;
 namespace MLNet.Mlp.Samples;
 
 /// <summary>
-/// The network and training set-up of the notes' Keras example, shared by the tutorial, optimizer and schedule
+/// The network and training set-up of the classic Keras MNIST example, shared by the tutorial, optimizer and schedule
 /// samples: 784 → Dense(128, ReLU) → Dense(10, softmax), SGD with learning rate 0.01, batch size 20, validation on
 /// the test images after every epoch.
 /// </summary>

@@ -5,7 +5,7 @@ using MLNet.Mlp.Training;
 namespace MLNet.Mlp.Samples;
 
 /// <summary>
-/// The graph the notes promise: the tutorial's network and data trained with SGD, momentum, Nesterov, RMSProp,
+/// A comparison of optimizers: the tutorial's network and data trained with SGD, momentum, Nesterov, RMSProp,
 /// Adagrad, Adam and AdamW; validation loss and accuracy per epoch, one line per optimizer
 /// (optimizers-loss.png, optimizers-accuracy.png), and a table of final test accuracy and training time.
 /// </summary>
@@ -18,7 +18,7 @@ public static class OptimizerComparison
     public static IReadOnlyList<Contender> Contenders { get; } =
     [
         new("SGD", () => new SgdOptimizer(), 0.01f, "the tutorial's optimizer"),
-        new("Momentum", () => new MomentumOptimizer(beta: 0.9f), 0.1f, "notes' form v = βv + (1−β)g: lr 0.1 is classic momentum 0.9 at lr 0.01"),
+        new("Momentum", () => new MomentumOptimizer(beta: 0.9f), 0.1f, "dampened form v = βv + (1−β)g: lr 0.1 is classic momentum 0.9 at lr 0.01"),
         new("Nesterov", () => new NesterovOptimizer(momentum: 0.9f), 0.01f, "PyTorch form, μ 0.9"),
         new("RMSProp", () => new RmsPropOptimizer(rho: 0.9f), 0.001f, "ρ 0.9 (Keras default)"),
         new("Adagrad", () => new AdagradOptimizer(), 0.01f, "PyTorch default lr"),

@@ -6,7 +6,7 @@ const string Usage = """
 
     Commands:
       quickstart [epochs] [dir]   the README's first command: MNIST subset, Adam, evaluate, save, reload (default)
-      tutorial                    the notes' Keras example: 784-128-10, SGD lr 0.01, batch 20; writes loss.png
+      tutorial                    the classic Keras MNIST example: 784-128-10, SGD lr 0.01, batch 20; writes loss.png
       optimizers                  the same network with SGD, momentum, Nesterov, RMSProp, Adagrad, Adam, AdamW;
                                   writes optimizers-loss.png, optimizers-accuracy.png and prints a table
       schedules                   constant, step, exponential, inverse-time, cosine with warm-up; writes

@@ -4,7 +4,7 @@ using MLNet.Mlp.Training;
 namespace MLNet.Mlp.Samples;
 
 /// <summary>
-/// The notes' worked example, reproduced: MNIST pixels in [0, 1], 784 → Dense(128, ReLU) → Dense(10, softmax),
+/// The classic Keras MNIST tutorial, reproduced: MNIST pixels in [0, 1], 784 → Dense(128, ReLU) → Dense(10, softmax),
 /// SGD with learning rate 0.01, sparse categorical cross-entropy, batch size 20, 10 epochs, validation on the 10,000
 /// test images; then a plot of the training and validation loss per epoch (loss.png).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace MLNet.Mlp.Optimizers;
 
 /// <summary>
-/// Gradient descent with momentum in the dampened (exponential moving average) form of the seed notes and of
+/// Gradient descent with momentum in the dampened (exponential moving average) form taught in
 /// Andrew Ng's course: v_t = β v_{t−1} + (1 − β) g_t, v₀ = 0; θ ← θ − η v_t.
 /// </summary>
 /// <remarks>

@@ -14,7 +14,7 @@ namespace MLNet.Mlp.Optimizers;
 /// θ ← θ − η g
 /// </code>
 /// <para>This is the classic form v_t = μ v_{t−1} + g_t (the gradient is not scaled by 1 − μ): the effective step
-/// is about η/(1 − μ). The seed notes' "dampened" form v_t = β v_{t−1} + (1 − β) g_t, v₀ = 0, is
+/// is about η/(1 − μ). The "dampened" (moving-average) form v_t = β v_{t−1} + (1 − β) g_t, v₀ = 0, is
 /// <see cref="MomentumOptimizer"/>. PyTorch's dampening = μ comes close to it but starts the buffer at b₁ = g
 /// (not (1 − μ) g); this class reproduces PyTorch, including that first step.</para>
 /// <para>The buffer is initialized from the gradient on the update whose <see cref="OptimizerStep.Step"/> is 1

@@ -1,3 +1,6 @@
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
+
 namespace MLNet.Mlp.Training;
 
 /// <summary>
@@ -23,4 +26,16 @@ public static class TrainingDefaults
 
     /// <summary>The default hidden layers: one layer of <see cref="HiddenLayerWidth"/> units. A new array on each call.</summary>
     public static int[] HiddenLayers() => [HiddenLayerWidth];
+
+    /// <summary>What a schedule's time t counts: <see cref="ScheduleUnit.Epoch"/>.</summary>
+    public const ScheduleUnit ScheduleUnit = Training.ScheduleUnit.Epoch;
+
+    /// <summary>What a metric-driven schedule watches: <see cref="MonitoredQuantity.Loss"/>.</summary>
+    public const MonitoredQuantity ScheduleMonitor = MonitoredQuantity.Loss;
+
+    /// <summary>The default optimizer: Adam with PyTorch's defaults. A new instance on each call.</summary>
+    public static IOptimizer Optimizer() => new AdamOptimizer();
+
+    /// <summary>The default schedule: a constant learning rate. A new instance on each call.</summary>
+    public static ILearningRateSchedule Schedule() => new ConstantSchedule();
 }

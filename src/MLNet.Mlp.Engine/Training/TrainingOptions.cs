@@ -12,20 +12,20 @@ public sealed class TrainingOptions
     public required ILoss Loss { get; init; }
 
     /// <summary>The optimizer. Default Adam with PyTorch's defaults.</summary>
-    public IOptimizer Optimizer { get; init; } = new AdamOptimizer();
+    public IOptimizer Optimizer { get; init; } = TrainingDefaults.Optimizer();
 
     /// <summary>The base learning rate η₀ the schedule scales; positive. Default 0.001.</summary>
     public float LearningRate { get; init; } = TrainingDefaults.LearningRate;
 
     /// <summary>The learning-rate schedule. Default constant.</summary>
-    public ILearningRateSchedule Schedule { get; init; } = new ConstantSchedule();
+    public ILearningRateSchedule Schedule { get; init; } = TrainingDefaults.Schedule();
 
     /// <summary>What the schedule's time t counts. Default <see cref="ScheduleUnit.Epoch"/>.</summary>
-    public ScheduleUnit ScheduleUnit { get; init; } = ScheduleUnit.Epoch;
+    public ScheduleUnit ScheduleUnit { get; init; } = TrainingDefaults.ScheduleUnit;
 
     /// <summary>What a metric-driven schedule (reduce-on-plateau) is told each epoch. Default <see cref="MonitoredQuantity.Loss"/>;
     /// with <see cref="MonitoredQuantity.Metric"/> a <see cref="Metric"/> is required.</summary>
-    public MonitoredQuantity ScheduleMonitor { get; init; } = MonitoredQuantity.Loss;
+    public MonitoredQuantity ScheduleMonitor { get; init; } = TrainingDefaults.ScheduleMonitor;
 
     /// <summary>Gradient transforms applied in order before each update (clipping, L2). Default none.</summary>
     public IReadOnlyList<IGradientTransform> GradientTransforms { get; init; } = [];

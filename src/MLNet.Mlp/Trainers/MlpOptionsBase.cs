@@ -21,9 +21,9 @@ public abstract class MlpOptionsBase
     private string? _exampleWeightColumnName;
     private int[] _hiddenLayers = TrainingDefaults.HiddenLayers();
     private IActivation _activation = Activations.Activation.Relu;
-    private IOptimizer _optimizer = new AdamOptimizer();
+    private IOptimizer _optimizer = TrainingDefaults.Optimizer();
     private float _learningRate = TrainingDefaults.LearningRate;
-    private ILearningRateSchedule _schedule = new ConstantSchedule();
+    private ILearningRateSchedule _schedule = TrainingDefaults.Schedule();
     private int _batchSize = TrainingDefaults.BatchSize;
     private int _epochs = TrainingDefaults.NumberOfEpochs;
     private float _l2;
@@ -80,11 +80,11 @@ public abstract class MlpOptionsBase
     public ILearningRateSchedule Schedule { get => _schedule; set => _schedule = value ?? throw new ArgumentNullException(nameof(Schedule)); }
 
     /// <summary>What the schedule's time counts: epochs (default) or optimizer steps.</summary>
-    public ScheduleUnit ScheduleUnit { get; set; } = ScheduleUnit.Epoch;
+    public ScheduleUnit ScheduleUnit { get; set; } = TrainingDefaults.ScheduleUnit;
 
     /// <summary>What a metric-driven schedule (<c>ReduceOnPlateauSchedule</c>) watches: the validation (else training) loss
     /// (default) or the accuracy / R² metric — pair <see cref="MonitoredQuantity.Metric"/> with the schedule's Max mode.</summary>
-    public MonitoredQuantity ScheduleMonitor { get; set; } = MonitoredQuantity.Loss;
+    public MonitoredQuantity ScheduleMonitor { get; set; } = TrainingDefaults.ScheduleMonitor;
 
     /// <summary>Examples per optimizer step: 1 is stochastic, the row count is full-batch gradient descent. Default 32.</summary>
     public int BatchSize

@@ -134,7 +134,7 @@ public static class OptimizerCases
             return [p1, p2, p3];
         }));
 
-        // The notes' dampened momentum β = 0.9: v₁ = 0.1 g₁ (v₀ = 0), v_t = 0.9 v + 0.1 g; θ ← θ − η v.
+        // Dampened (moving-average) momentum β = 0.9: v₁ = 0.1 g₁ (v₀ = 0), v_t = 0.9 v + 0.1 g; θ ← θ − η v.
         yield return Row("Momentum (dampened)", () => new MomentumOptimizer(0.9f), 0.1, ByElement((p, g, w) =>
         {
             double v1 = 0.9 * 0 + (1 - 0.9) * g[0];

@@ -37,8 +37,8 @@ internal sealed class AdamKernel(L2Regularization? l2, WeightDecay? decay, Scale
             CoupledDecay: coupledDecay, DecoupledScale: decoupledDecay != 0f ? (float)(1.0 - lr * decoupledDecay) : 1f);
         int d = step.DecayedCount;
         var rest = kernel with { CoupledDecay = 0f, DecoupledScale = 1f };
-        // Adam's square root and two divisions per element make it compute-bound (~30 µs for 100k parameters on one
-        // core, as long as a whole W2 product): large buffers are split over the cores.
+        // Adam's square root and two divisions per element make it compute-bound, as costly as a whole forward
+        // product of a small network: large buffers are split over the cores.
         if (!amsgrad)
         {
             // The common case as one explicit SIMD loop: same operations in the same order as Kernel.Apply (no FMA),
