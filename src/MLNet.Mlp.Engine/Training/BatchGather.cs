@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Parallel;
 
 namespace MLNet.Mlp.Training;
 

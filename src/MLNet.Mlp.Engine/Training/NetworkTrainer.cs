@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Schedules;
 

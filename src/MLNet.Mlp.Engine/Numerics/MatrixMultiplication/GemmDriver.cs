@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using MLNet.Mlp.Numerics.Parallel;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>
 /// BLIS-style blocked loops around the micro-kernel. The depth blocking depends only on k, and every
@@ -97,15 +98,13 @@ internal static unsafe class GemmDriver
         GemmJob shared = job;
         shared.Id = Interlocked.Increment(ref s_nextJobId);
         shared.SplitN = splitN;
-        GemmTask task = GemmTask.Rent(in shared, splitN, unit, units, chunks);
         // The caller may end up computing every chunk (a helper that wakes late finds none left, or one that
         // wakes early takes them all): size its whole-operand buffer now, so which way it goes never decides
         // whether a later call allocates.
         WholeOperandFloats(in shared, out long wholeAFloats, out long wholeBFloats);
         if (wholeAFloats > 0) GemmBuffers.Current.GetWholeA((int)wholeAFloats);
         if (wholeBFloats > 0) GemmBuffers.Current.GetWholeB((int)wholeBFloats);
-        GemmWorkerPool.Offer(task, threads - 1);
-        task.Join();
+        ParallelChunks.Run(GemmChunks.ForCurrentThread(in shared, splitN, unit, units), chunks, threads);
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Elementwise;
 
 /// <summary>Finds NaN and ±∞ quickly: x − x is 0 for every finite x and NaN otherwise.</summary>
 internal static class FiniteCheck

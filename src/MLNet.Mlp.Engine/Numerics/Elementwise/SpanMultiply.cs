@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Elementwise;
 
 /// <summary>
 /// Element-wise products on the training step's path: dropout's mask, gradient clipping and decoupled weight decay.

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Elementwise;
 
 /// <summary>
 /// e^x for float spans: Cody–Waite range reduction x = n·ln 2 + r, Cephes' degree-5 polynomial for e^r on
