@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace MLNet.Mlp.Numerics.Elementwise;
 
@@ -8,7 +7,7 @@ namespace MLNet.Mlp.Numerics.Elementwise;
 internal static class ColumnSums
 {
     /// <summary>sums[j] = Σ_r matrix[r, j], rows added in order (so the result does not depend on the vector width).</summary>
-    // Every training step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Every training step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(ReadOnlySpan<float> matrix, int rows, int columns, Span<float> sums)
     {
@@ -16,22 +15,12 @@ internal static class ColumnSums
         if (sums.Length < columns) throw new ArgumentException($"The sums need {columns} values; got {sums.Length}.", nameof(sums));
         sums = sums.Slice(0, columns);
         sums.Clear();
-        ref float s = ref MemoryMarshal.GetReference(sums);
+        ref float first = ref MemoryMarshal.GetReference(matrix);
         for (int r = 0; r < rows; r++)
         {
-            ref float row = ref Unsafe.Add(ref MemoryMarshal.GetReference(matrix), r * columns);
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; j <= columns - Vector512<float>.Count; j += Vector512<float>.Count)
-                    (Vector512.LoadUnsafe(ref s, (nuint)j) + Vector512.LoadUnsafe(ref row, (nuint)j)).StoreUnsafe(ref s, (nuint)j);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j <= columns - Vector256<float>.Count; j += Vector256<float>.Count)
-                    (Vector256.LoadUnsafe(ref s, (nuint)j) + Vector256.LoadUnsafe(ref row, (nuint)j)).StoreUnsafe(ref s, (nuint)j);
-            }
-            for (; j < columns; j++) Unsafe.Add(ref s, j) += Unsafe.Add(ref row, j);
+            // In bounds (checked above); a Slice here would cost a bounds check per row of a short row.
+            ReadOnlySpan<float> row = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref first, r * columns), columns);
+            ElementwiseDriver.Apply<AddOperator>(sums, row, sums);
         }
     }
 }
