@@ -215,7 +215,7 @@ public static class NetworkTrainer
     }
 
     // Σ w in double, in order: per step, so optimized from the first call and without TensorPrimitives (see
-    // GemmDriver.RunPart).
+    // docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double WeightTotal(ReadOnlySpan<float> weights)
     {

@@ -108,11 +108,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>
-    // A training step's code skips tiering (this attribute on the driver, packers, kernels, worker pool, layers,
-    // activations, losses, optimizers and gradient transforms), and calls no TensorPrimitives except through the
-    // sigmoid and tanh activations: tier-0 code is several times slower, and the runtime promotes a method only once
-    // no new method has been compiled for 100 ms, which epoch boundaries, the thread tuner's probes and ML.NET keep
-    // postponing. Measured on W2 before this: epochs 2–5 at 0.15–0.29 s, against 0.12–0.13 s from epoch 2 on after it.
+    /// <remarks>Compiled optimized on first use, like every method of a training step: see docs/jit-tiering.md.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPart(in GemmJob job, GemmPart part)
     {
@@ -138,8 +134,7 @@ internal static unsafe class GemmDriver
         int n = job.N;
         int kcBlock = DepthBlock(k);
         // Sized from the whole job, not from this part: chunks differ in size, and a thread that first computes a
-        // larger chunk in the middle of training would grow its buffers then (a 7 KB allocation that the
-        // steady-state test caught, rarely, on a busy host).
+        // larger chunk in the middle of training would otherwise grow (allocate) its buffers then.
         int mcMax = Math.Min(McMax, (job.M + mr - 1) / mr * mr);
         int ncMax = Math.Min(NcMax, (n + nr - 1) / nr * nr);
         GemmBuffers buffers = GemmBuffers.Current;
