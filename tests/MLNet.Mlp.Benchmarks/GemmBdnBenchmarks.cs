@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
 
 namespace MLNet.Mlp.Benchmarks;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
 
 namespace MLNet.Mlp.Benchmarks;
 

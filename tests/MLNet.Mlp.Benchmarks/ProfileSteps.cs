@@ -3,7 +3,7 @@ using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Losses;
 using MLNet.Mlp.Networks;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 using MLNet.Mlp.Optimizers;
 using static MLNet.Mlp.Benchmarks.BenchEnvironment;
 

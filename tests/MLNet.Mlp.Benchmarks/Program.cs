@@ -1,4 +1,5 @@
 using MLNet.Mlp.Benchmarks;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
 
 // One executable, one sub-command per benchmark family.
 string command = args.Length > 0 ? args[0] : "help";

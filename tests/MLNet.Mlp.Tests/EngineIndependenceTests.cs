@@ -9,7 +9,7 @@ public class EngineIndependenceTests
     [
         "MLNet.Mlp.Activations", "MLNet.Mlp.Losses", "MLNet.Mlp.Initializers", "MLNet.Mlp.Layers", "MLNet.Mlp.Networks",
         "MLNet.Mlp.Optimizers", "MLNet.Mlp.Schedules", "MLNet.Mlp.Training", "MLNet.Mlp.Metrics", "MLNet.Mlp.Numerics",
-        "MLNet.Mlp.Onnx",
+        "MLNet.Mlp.Numerics.Elementwise", "MLNet.Mlp.Numerics.MatrixMultiplication", "MLNet.Mlp.Numerics.Parallel", "MLNet.Mlp.Onnx",
     ];
 
     private static bool IsMLNet(Type? type)

@@ -23,7 +23,7 @@ public sealed class ReluActivation : IActivation
         => MaskByPositive(a, outputGradient, inputGradient);
 
     // a = max(z, 0), NaN kept (IEEE maximum, as TensorPrimitives.Max) so a diverging network is still caught.
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ClampAtZero(ReadOnlySpan<float> z, Span<float> a)
     {
@@ -44,7 +44,7 @@ public sealed class ReluActivation : IActivation
     }
 
     // Shared by the fused dense-layer path: dz = dA where a > 0 (a > 0 ⇔ z > 0 for ReLU).
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MaskByPositive(ReadOnlySpan<float> a, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
 namespace MLNet.Mlp.Activations;
 
@@ -22,7 +22,7 @@ public static class StableMath
     /// <summary>log Σ e^{x_j}, shifted by the maximum so it neither overflows nor underflows to −∞.</summary>
     /// <exception cref="ArgumentException"><paramref name="x"/> is empty.</exception>
     // Per row of every training batch (the fused softmax cross-entropy): optimized from the first call, and no
-    // TensorPrimitives, whose generic code runs unoptimized through the first epochs.
+    // TensorPrimitives (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float LogSumExp(ReadOnlySpan<float> x)
     {

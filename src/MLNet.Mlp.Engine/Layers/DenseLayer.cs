@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Initializers;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
 
 namespace MLNet.Mlp.Layers;
 

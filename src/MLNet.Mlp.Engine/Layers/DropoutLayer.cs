@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
 namespace MLNet.Mlp.Layers;
 

@@ -41,7 +41,7 @@ public sealed class CategoricalCrossEntropyLoss : ILoss
     }
 
     /// <inheritdoc/>
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryComputeFused(IActivation outputActivation, ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs,
         ReadOnlySpan<float> targets, ReadOnlySpan<float> weights, Span<float> logitGradient, int columns,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
 namespace MLNet.Mlp.Optimizers;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
 namespace MLNet.Mlp.Optimizers;
 

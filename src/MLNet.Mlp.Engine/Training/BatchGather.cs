@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Parallel;
 
 namespace MLNet.Mlp.Training;
 
@@ -45,7 +45,7 @@ internal sealed class BatchGather : IChunkedWork
         Copy(_source, _width, _order.AsSpan(_start + lo, hi - lo), _destination, lo);
     }
 
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(float[] source, int width, ReadOnlySpan<int> rows, float[] destination, int firstRow)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 using MLNet.Mlp.Optimizers;
 
 namespace MLNet.Mlp.Training;

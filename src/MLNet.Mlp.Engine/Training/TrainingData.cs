@@ -1,3 +1,4 @@
+using MLNet.Mlp.Numerics.Elementwise;
 namespace MLNet.Mlp.Training;
 
 /// <summary>
@@ -62,7 +63,7 @@ public sealed class TrainingData
 
     private static void RequireFinite(float[] values, int width, string what, string parameter)
     {
-        int i = Numerics.FiniteCheck.IndexOfNonFinite(values);
+        int i = Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(values);
         if (i >= 0)
             throw new ArgumentException($"Row {i / width}, {what} {i % width}: value {values[i]} is not finite (NaN or ∞).", parameter);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Schedules;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;

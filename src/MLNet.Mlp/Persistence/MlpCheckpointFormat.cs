@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
+using MLNet.Mlp.Numerics.Elementwise;
 using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Tasks;
@@ -174,9 +175,9 @@ internal static class MlpCheckpointFormat
         var parameters = ReadFloats(r) ?? throw new MlpCheckpointException("The parameter block is missing.");
         var state = ReadFloats(r) ?? throw new MlpCheckpointException("The state block is missing.");
         // A checksum-valid file with non-finite weights would load as a model that answers NaN: refuse it.
-        int badParameter = Numerics.FiniteCheck.IndexOfNonFinite(parameters);
+        int badParameter = Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(parameters);
         if (badParameter >= 0) throw new MlpCheckpointException($"The checkpoint's parameter {badParameter} is {parameters[badParameter]}; a usable model has finite weights.");
-        int badState = Numerics.FiniteCheck.IndexOfNonFinite(state);
+        int badState = Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(state);
         if (badState >= 0) throw new MlpCheckpointException($"The checkpoint's state value {badState} (batch-norm statistics) is {state[badState]}; a usable model has finite statistics.");
         if (parameters.Length != network.ParameterCount || state.Length != network.State.Length)
             throw new MlpCheckpointException($"The checkpoint holds {parameters.Length} parameters and {state.Length} state values; its architecture ({network.Describe()}) needs {network.ParameterCount} and {network.State.Length}.");

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
+using MLNet.Mlp.Numerics.Parallel;
 
 namespace MLNet.Mlp.Scoring;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
 namespace MLNet.Mlp.Tasks;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Parallel;
 using MLNet.Mlp.Tests.Activations;
 using MLNet.Mlp.Trainers;
 using static MLNet.Mlp.Tests.Robustness.RobustnessData;

@@ -61,7 +61,7 @@ internal sealed class AdamKernel(L2Regularization? l2, WeightDecay? decay, Scale
             Plain(_kernel, theta, gradient, s0, s1);
     }
 
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Plain(in Kernel k, Span<float> theta, ReadOnlySpan<float> gradient, Span<float> mBuffer, Span<float> vBuffer)

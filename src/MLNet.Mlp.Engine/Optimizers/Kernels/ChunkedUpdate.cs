@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Parallel;
 
 namespace MLNet.Mlp.Optimizers.Kernels;
 
@@ -26,7 +26,7 @@ internal sealed unsafe class ChunkedUpdate<TUpdate> : IChunkedWork
     /// Updates every element: [0, <paramref name="decayedCount"/>) with <paramref name="decayed"/>, the rest with
     /// <paramref name="rest"/>. State spans are empty when unused, otherwise as long as the parameters.
     /// </summary>
-    // Every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in TUpdate decayed, in TUpdate rest, Span<float> parameters, ReadOnlySpan<float> gradients,
         Span<float> s0, Span<float> s1, Span<float> s2, int decayedCount, int maxThreads)

@@ -24,7 +24,7 @@ internal interface IElementwiseKernel
 internal static class ElementwiseLoop
 {
     /// <summary>Applies <paramref name="kernel"/> to every element; state spans are empty when unused.</summary>
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(in TKernel kernel, Span<float> theta, ReadOnlySpan<float> gradient,

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>
 /// Dot-product kernel for A·Bᵀ with few rows: both operands are contiguous along k, so tiles of up to

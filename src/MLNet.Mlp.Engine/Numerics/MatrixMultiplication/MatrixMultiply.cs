@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>
 /// Single-precision matrix multiply (GEMM) for the network's dense layers: packed panels around a

@@ -1,6 +1,6 @@
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
-namespace MLNet.Mlp.Tests.Numerics;
+namespace MLNet.Mlp.Tests.Numerics.Elementwise;
 
 /// <summary>
 /// The engine's own e^x (softmax rows, every training step): within 2 ulp of the correctly rounded value wherever the

@@ -1,6 +1,6 @@
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
-namespace MLNet.Mlp.Tests.Numerics;
+namespace MLNet.Mlp.Tests.Numerics.Elementwise;
 
 /// <summary>The element-wise products of dropout, clipping and weight decay: the scalar loop's bits at every length, in place too.</summary>
 public class SpanMultiplyTests

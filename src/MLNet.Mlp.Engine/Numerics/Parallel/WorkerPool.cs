@@ -1,19 +1,19 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Parallel;
 
 /// <summary>
-/// Persistent helper threads for splitting one multiply across cores. A helper spins only briefly
-/// after each job (back-to-back calls in a training step hand over without a kernel wake-up) and
-/// then blocks, because the shared host penalises threads that spin.
+/// Persistent helper threads that share <see cref="ParallelTask"/>s (a matrix multiply, an optimizer update, a batch
+/// gather) with the calling thread. A helper spins only briefly after each task (back-to-back calls in a training step
+/// hand over without a kernel wake-up) and then blocks, because a shared host penalises threads that spin.
 /// </summary>
-internal static class GemmWorkerPool
+internal static class WorkerPool
 {
     /// <summary>How long a thread spins on a flag before blocking. Settable so tests can force the blocking path.</summary>
     internal static long SpinTicks = Math.Max(1, Stopwatch.Frequency / 20_000); // 50 µs
 
-    private static readonly GemmWorker?[] s_workers = new GemmWorker?[Math.Max(0, Environment.ProcessorCount - 1)];
+    private static readonly HelperThread?[] s_workers = new HelperThread?[Math.Max(0, Environment.ProcessorCount - 1)];
     private static readonly object s_createLock = new();
 
     /// <summary>How many helper threads exist (all of them once any parallel call has run).</summary>
@@ -25,12 +25,12 @@ internal static class GemmWorkerPool
     /// then simply computes more chunks itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Offer(GemmTask task, int wanted)
+    public static int Offer(ParallelTask task, int wanted)
     {
         int count = 0;
         for (int i = 0; i < s_workers.Length && count < wanted; i++)
         {
-            GemmWorker w = s_workers[i] ?? CreateAll(i);
+            HelperThread w = s_workers[i] ?? CreateAll(i);
 
             if (w.TryClaim())
             {
@@ -45,13 +45,13 @@ internal static class GemmWorkerPool
 
     // All helpers start together, on the first parallel call: created one by one as earlier ones are found busy,
     // a helper would be born (and allocate) whenever a loaded host first delays a wake-up, long into training.
-    private static GemmWorker CreateAll(int index)
+    private static HelperThread CreateAll(int index)
     {
         lock (s_createLock)
         {
             for (int i = 0; i < s_workers.Length; i++)
             {
-                s_workers[i] ??= new GemmWorker(i);
+                s_workers[i] ??= new HelperThread(i);
             }
         }
 
@@ -102,19 +102,19 @@ internal static class GemmWorkerPool
     }
 
     /// <summary>One helper thread with a single task slot; it frees itself once it will take no more chunks.</summary>
-    private sealed class GemmWorker : IHelper
+    private sealed class HelperThread : IHelper
     {
         private readonly object _gate = new();
         private int _claimed;
         private int _posted;
-        private GemmTask? _task;
+        private ParallelTask? _task;
 
-        public GemmWorker(int index)
+        public HelperThread(int index)
         {
             var thread = new Thread(Loop)
             {
                 IsBackground = true,
-                Name = "MLNet.Mlp GEMM helper " + index,
+                Name = "MLNet.Mlp worker " + index,
             };
             thread.Start();
         }
@@ -124,7 +124,7 @@ internal static class GemmWorkerPool
         public void Release() => Volatile.Write(ref _claimed, 0);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Post(GemmTask task)
+        public void Post(ParallelTask task)
         {
             _task = task;
             lock (_gate)
@@ -153,7 +153,7 @@ internal static class GemmWorkerPool
                 }
 
                 seen = Volatile.Read(ref _posted);
-                GemmTask task = _task!;
+                ParallelTask task = _task!;
                 _task = null;
                 task.Participate(this);
                 task.Leave();

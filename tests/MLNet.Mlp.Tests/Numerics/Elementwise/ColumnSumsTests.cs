@@ -1,6 +1,6 @@
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
-namespace MLNet.Mlp.Tests.Numerics;
+namespace MLNet.Mlp.Tests.Numerics.Elementwise;
 
 /// <summary>The bias gradient's column sums: rows added in order, every width (vector body and tail), old contents replaced.</summary>
 public class ColumnSumsTests

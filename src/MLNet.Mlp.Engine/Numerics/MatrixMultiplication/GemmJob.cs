@@ -1,4 +1,4 @@
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>Which micro-kernel family the driver uses.</summary>
 internal enum GemmKernelKind

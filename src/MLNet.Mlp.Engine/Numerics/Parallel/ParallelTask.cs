@@ -1,61 +1,45 @@
 using System.Runtime.CompilerServices;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Parallel;
 
 /// <summary>
-/// One multiply shared by several threads: the output is cut into fixed chunks (tile-aligned, chosen
-/// from the shape alone) that threads claim from a counter. A helper that wakes late finds nothing
-/// left and never touches the caller's memory, so the caller never waits for a thread that is not running.
-/// Instances are pooled and reused only after every participant has left.
+/// One piece of <see cref="IChunkedWork"/> shared by several threads: the chunks are claimed from a counter, so a
+/// helper that wakes late finds nothing left and never touches the caller's memory, and the caller never waits for a
+/// thread that is not running. Instances are pooled and reused only after every participant has left.
 /// </summary>
-internal sealed class GemmTask
+internal sealed class ParallelTask
 {
     // Pre-filled: a task stays out of the pool while a late helper still holds it, and each concurrent caller needs
     // one; with a few spares per core the steady state never allocates, even on a loaded host.
-    private static readonly Stack<GemmTask> s_pool = new(Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new GemmTask()));
+    private static readonly Stack<ParallelTask> s_pool = new(Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new ParallelTask()));
     private readonly object _gate = new();
-    private GemmJob _job;
-    // Set instead of _job when the task carries other chunked work (ParallelChunks).
     private IChunkedWork? _work;
-    private bool _splitN;
-    private int _unit;
-    private int _units;
     private int _chunks;
     private int _next;
     private int _done;
     private int _participants;
     private Exception? _error;
 
-    /// <summary>Takes a task from the pool (allocating only when every pooled task is still held by a late helper).</summary>
+    /// <summary>
+    /// Takes a task that runs <paramref name="work"/> in <paramref name="chunks"/> chunks from the pool (allocating only
+    /// when every pooled task is still held by a late helper).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GemmTask Rent(in GemmJob job, bool splitN, int unit, int units, int chunks)
+    public static ParallelTask Rent(IChunkedWork work, int chunks)
     {
-        GemmTask? task = null;
+        ParallelTask? task = null;
         lock (s_pool)
         {
             s_pool.TryPop(out task);
         }
 
-        task ??= new GemmTask();
-        task._job = job;
-        task._work = null;
-        task._splitN = splitN;
-        task._unit = unit;
-        task._units = units;
+        task ??= new ParallelTask();
+        task._work = work;
         task._chunks = chunks;
         task._error = null;
         task._done = 0;
         task._participants = 1;
         Volatile.Write(ref task._next, 0);
-        return task;
-    }
-
-    /// <summary>Takes a task that runs <paramref name="work"/> in <paramref name="chunks"/> chunks instead of a multiply.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GemmTask Rent(IChunkedWork work, int chunks)
-    {
-        GemmTask task = Rent(default, false, 1, chunks, chunks);
-        task._work = work;
         return task;
     }
 
@@ -69,7 +53,7 @@ internal sealed class GemmTask
     /// looks busy, and would then compute that call alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Participate(GemmWorkerPool.IHelper? helper)
+    public void Participate(WorkerPool.IHelper? helper)
     {
         int index = Interlocked.Increment(ref _next) - 1;
         while (true)
@@ -82,8 +66,7 @@ internal sealed class GemmTask
 
             try
             {
-                if (_work is { } work) work.RunChunk(index, _chunks);
-                else GemmDriver.RunPart(in _job, PartOf(index));
+                _work!.RunChunk(index, _chunks);
             }
             catch (Exception e)
             {
@@ -118,7 +101,7 @@ internal sealed class GemmTask
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WaitForChunks()
     {
-        if (!GemmWorkerPool.SpinUntil(ref _done, _chunks))
+        if (!WorkerPool.SpinUntil(ref _done, _chunks))
         {
             lock (_gate)
             {
@@ -131,7 +114,7 @@ internal sealed class GemmTask
 
         if (_error is { } error)
         {
-            throw new AggregateException("Matrix multiply failed on a helper thread.", error);
+            throw new AggregateException("A chunk of parallel work failed on a helper thread.", error);
         }
     }
 
@@ -159,22 +142,11 @@ internal sealed class GemmTask
     {
         if (Interlocked.Decrement(ref _participants) == 0)
         {
-            _job = default;
             _work = null;
             lock (s_pool)
             {
                 s_pool.Push(this);
             }
         }
-    }
-
-    // Boundaries fall on tile multiples; they only decide who computes an element, never how.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private GemmPart PartOf(int index)
-    {
-        int extent = _splitN ? _job.N : _job.M;
-        int lo = Math.Min(extent, (int)((long)_units * index / _chunks) * _unit);
-        int hi = Math.Min(extent, (int)((long)_units * (index + 1) / _chunks) * _unit);
-        return _splitN ? new GemmPart(0, _job.M, lo, hi) : new GemmPart(lo, hi, 0, _job.N);
     }
 }

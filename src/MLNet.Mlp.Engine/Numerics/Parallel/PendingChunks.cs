@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Parallel;
 
 /// <summary>
 /// Chunked work started by <see cref="ParallelChunks.Begin"/>: helpers may be computing it now. Exactly one call to
@@ -8,11 +8,11 @@ namespace MLNet.Mlp.Numerics;
 /// </summary>
 internal readonly struct PendingChunks
 {
-    private readonly GemmTask? _task;
+    private readonly ParallelTask? _task;
     private readonly IChunkedWork _work;
     private readonly int _chunks;
 
-    internal PendingChunks(GemmTask? task, IChunkedWork work, int chunks)
+    internal PendingChunks(ParallelTask? task, IChunkedWork work, int chunks)
     {
         _task = task;
         _work = work;

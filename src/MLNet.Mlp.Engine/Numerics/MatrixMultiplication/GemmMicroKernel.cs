@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>
 /// MR×NR register tiles: C_tile = Σ_k a_packed[k]·b[k] with one FMA chain per output element in k order,

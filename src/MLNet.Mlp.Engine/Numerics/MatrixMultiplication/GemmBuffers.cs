@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>
 /// Per-thread packing space. Each thread (caller or worker) owns its buffers, so concurrent callers

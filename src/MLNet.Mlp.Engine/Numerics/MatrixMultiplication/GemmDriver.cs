@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using MLNet.Mlp.Numerics.Parallel;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>
 /// BLIS-style blocked loops around the micro-kernel. The depth blocking depends only on k, and every
@@ -97,23 +98,17 @@ internal static unsafe class GemmDriver
         GemmJob shared = job;
         shared.Id = Interlocked.Increment(ref s_nextJobId);
         shared.SplitN = splitN;
-        GemmTask task = GemmTask.Rent(in shared, splitN, unit, units, chunks);
         // The caller may end up computing every chunk (a helper that wakes late finds none left, or one that
         // wakes early takes them all): size its whole-operand buffer now, so which way it goes never decides
         // whether a later call allocates.
         WholeOperandFloats(in shared, out long wholeAFloats, out long wholeBFloats);
         if (wholeAFloats > 0) GemmBuffers.Current.GetWholeA((int)wholeAFloats);
         if (wholeBFloats > 0) GemmBuffers.Current.GetWholeB((int)wholeBFloats);
-        GemmWorkerPool.Offer(task, threads - 1);
-        task.Join();
+        ParallelChunks.Run(GemmChunks.ForCurrentThread(in shared, splitN, unit, units), chunks, threads);
     }
 
     /// <summary>Computes one output block on the calling thread.</summary>
-    // A training step's code skips tiering (this attribute on the driver, packers, kernels, worker pool, layers,
-    // activations, losses, optimizers and gradient transforms), and calls no TensorPrimitives except through the
-    // sigmoid and tanh activations: tier-0 code is several times slower, and the runtime promotes a method only once
-    // no new method has been compiled for 100 ms, which epoch boundaries, the thread tuner's probes and ML.NET keep
-    // postponing. Measured on W2 before this: epochs 2–5 at 0.15–0.29 s, against 0.12–0.13 s from epoch 2 on after it.
+    /// <remarks>Compiled optimized on first use, like every method of a training step: see docs/jit-tiering.md.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPart(in GemmJob job, GemmPart part)
     {
@@ -139,8 +134,7 @@ internal static unsafe class GemmDriver
         int n = job.N;
         int kcBlock = DepthBlock(k);
         // Sized from the whole job, not from this part: chunks differ in size, and a thread that first computes a
-        // larger chunk in the middle of training would grow its buffers then (a 7 KB allocation that the
-        // steady-state test caught, rarely, on a busy host).
+        // larger chunk in the middle of training would otherwise grow (allocate) its buffers then.
         int mcMax = Math.Min(McMax, (job.M + mr - 1) / mr * mr);
         int ncMax = Math.Min(NcMax, (n + nr - 1) / nr * nr);
         GemmBuffers buffers = GemmBuffers.Current;

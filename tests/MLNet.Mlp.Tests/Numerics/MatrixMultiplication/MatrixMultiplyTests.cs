@@ -1,6 +1,7 @@
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
+using MLNet.Mlp.Numerics.Parallel;
 
-namespace MLNet.Mlp.Tests.Numerics;
+namespace MLNet.Mlp.Tests.Numerics.MatrixMultiplication;
 
 [Collection(SequentialCollection.Name)]
 public class MatrixMultiplyTests
@@ -239,11 +240,11 @@ public class MatrixMultiplyTests
     [InlineData(true)]
     public void SteadyStateCallsDoNotAllocate(bool blockInsteadOfSpinning)
     {
-        long savedSpin = GemmWorkerPool.SpinTicks;
+        long savedSpin = WorkerPool.SpinTicks;
         if (blockInsteadOfSpinning)
         {
             // What a busy host does: every hand-over misses the spin window and waits on a monitor.
-            GemmWorkerPool.SpinTicks = 0;
+            WorkerPool.SpinTicks = 0;
         }
 
         try
@@ -252,7 +253,7 @@ public class MatrixMultiplyTests
         }
         finally
         {
-            GemmWorkerPool.SpinTicks = savedSpin;
+            WorkerPool.SpinTicks = savedSpin;
         }
     }
 
@@ -290,7 +291,7 @@ public class MatrixMultiplyTests
         MatrixMultiply.Multiply(a, false, b, true, c, 64, 128, 784, default, false, 2);
 
         // A helper created later, when an earlier one is first found busy, would allocate in the middle of training.
-        Assert.Equal(Environment.ProcessorCount - 1, GemmWorkerPool.StartedHelpers);
+        Assert.Equal(Environment.ProcessorCount - 1, WorkerPool.StartedHelpers);
     }
 
     private static void AssertSteadyStateDoesNotAllocate()

@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Elementwise;
 
 /// <summary>Finds NaN and ±∞ quickly: x − x is 0 for every finite x and NaN otherwise.</summary>
+// A search that stops at the first failing block, not a map, so it walks the span itself rather than through
+// ElementwiseDriver.
 internal static class FiniteCheck
 {
     /// <summary>The index of the first non-finite value, or −1.</summary>
-    // Called every step: optimized from the first call, for the reason GemmDriver.RunPart gives.
+    // Called every step: compiled optimized from the first call (see docs/jit-tiering.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {

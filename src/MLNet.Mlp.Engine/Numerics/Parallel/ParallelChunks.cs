@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Parallel;
 
 /// <summary>
-/// Runs an <see cref="IChunkedWork"/> on the caller and the idle GEMM helper threads: the same claim-a-chunk
-/// protocol as a shared multiply, so a helper that wakes late finds nothing left and the caller never waits
-/// for a thread that is not running. Allocates nothing.
+/// Runs an <see cref="IChunkedWork"/> on the caller and the idle <see cref="WorkerPool"/> helpers: chunks are claimed
+/// from a counter (<see cref="ParallelTask"/>), so a helper that wakes late finds nothing left and the caller never
+/// waits for a thread that is not running. Allocates nothing.
 /// </summary>
 internal static class ParallelChunks
 {
@@ -23,6 +23,7 @@ internal static class ParallelChunks
     }
 
     /// <summary>Runs every chunk; on one thread when <paramref name="maxThreads"/> is 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(IChunkedWork work, int chunks, int maxThreads) => Begin(work, chunks, maxThreads).Complete();
 
     /// <summary>
@@ -38,8 +39,8 @@ internal static class ParallelChunks
             return new PendingChunks(null, work, chunks);
         }
 
-        GemmTask task = GemmTask.Rent(work, chunks);
-        GemmWorkerPool.Offer(task, threads - 1);
+        ParallelTask task = ParallelTask.Rent(work, chunks);
+        WorkerPool.Offer(task, threads - 1);
         return new PendingChunks(task, work, chunks);
     }
 }

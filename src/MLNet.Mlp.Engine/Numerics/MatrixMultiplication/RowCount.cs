@@ -1,4 +1,4 @@
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
 /// <summary>Compile-time row count for the generic micro-kernels.</summary>
 internal interface IRowCount

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Mlp.Numerics;
+namespace MLNet.Mlp.Numerics.Elementwise;
 
 /// <summary>
 /// e^x for float spans: Cody–Waite range reduction x = n·ln 2 + r, Cephes' degree-5 polynomial for e^r on
@@ -11,8 +10,8 @@ namespace MLNet.Mlp.Numerics;
 /// depend on its position or on the span's length: a softmax row scored inside a batch equals the row scored alone.
 /// </summary>
 // Ours rather than TensorPrimitives.Exp: that one rounds differently on its short-span paths (a 10-class row takes
-// them), and, being generic code in a package assembly, runs as slow tier-0 code through the first second of
-// training, when it is called 5 times per row of every batch.
+// them), and, being generic code in a package assembly, is not compiled optimized from the first call (see
+// docs/jit-tiering.md), when it is called for every row of every batch.
 internal static class VectorExp
 {
     private const float Log2E = 1.44269504088896341f;
@@ -48,26 +47,35 @@ internal static class VectorExp
     {
         if (destination.Length < x.Length) throw new ArgumentException("The destination is shorter than the input.", nameof(destination));
         if (x.Overlaps(destination, out int offset) && offset != 0) throw new ArgumentException("The destination overlaps the input at a different position.", nameof(destination));
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float ds = ref MemoryMarshal.GetReference(destination);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var s = Vector512.Create(shift);
-            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-                Exp(Vector512.LoadUnsafe(ref xs, (nuint)i) - s).StoreUnsafe(ref ds, (nuint)i);
-        }
-        // Also after the 512-bit loop: a 10-class softmax row is one 256-bit vector and two scalars.
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var s = Vector256.Create(shift);
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                Exp(Vector256.LoadUnsafe(ref xs, (nuint)i) - s).StoreUnsafe(ref ds, (nuint)i);
-        }
-        for (; i < x.Length; i++)
-            Unsafe.Add(ref ds, i) = Exp(Unsafe.Add(ref xs, i) - shift);
+        ElementwiseDriver.Apply<ExpOfDifference>(x, shift, destination);
     }
 
+    /// <summary>e^(x − y).</summary>
+    private readonly struct ExpOfDifference : IBinaryOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Invoke(float x, float y) => Exp(x - y);
+
+        // No third vector copy of the polynomial: where 256-bit vectors run, this step only takes a span's last four
+        // to seven values, through the lower half of one; elsewhere it goes lane by lane through the scalar code.
+        // Every lane's bits are the scalar's either way.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> y)
+        {
+            Vector128<float> d = x - y;
+            if (Vector256.IsHardwareAccelerated) return Exp(d.ToVector256()).GetLower();
+            return Vector128.Create(Exp(d.GetElement(0)), Exp(d.GetElement(1)), Exp(d.GetElement(2)), Exp(d.GetElement(3)));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y) => Exp(x - y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y) => Exp(x - y);
+    }
+
+    // The same arithmetic at two widths, written out as TensorPrimitives does: .NET has no public width-generic
+    // vector interface (ISimdVector is internal) to write it once.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp(Vector512<float> x)
     {

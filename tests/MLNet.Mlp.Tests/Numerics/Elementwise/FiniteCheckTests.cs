@@ -1,6 +1,6 @@
-using MLNet.Mlp.Numerics;
+using MLNet.Mlp.Numerics.Elementwise;
 
-namespace MLNet.Mlp.Tests.Numerics;
+namespace MLNet.Mlp.Tests.Numerics.Elementwise;
 
 /// <summary>The finite check reports the first NaN or ±∞ wherever it falls: in a four-vector block, a single vector or the tail.</summary>
 public class FiniteCheckTests
