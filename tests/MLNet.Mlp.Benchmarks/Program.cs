@@ -27,6 +27,8 @@ switch (command)
         return MemoryBenchmark.Run(rest);
     case "profile":
         return ProfileSteps.Run(rest);
+    case "serve-load":
+        return ServeLoadBenchmark.Run(rest);
     case "all":
         return AllBenchmarks.Run(rest);
     case "golden":
@@ -46,6 +48,8 @@ switch (command)
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");
         Console.WriteLine("                      --cputime (time 1-thread runs by thread CPU time; robust on a shared host)");
         Console.WriteLine("  gemm-bdn   the same kernel under BenchmarkDotNet (slower, statistically careful)");
+        Console.WriteLine("  serve-load the serving sample over HTTP on 127.0.0.1: concurrent clients, errors, answers vs offline, requests/s, p50/p99");
+        Console.WriteLine("             options: --clients N (16), --requests N per client (5000), --warmup N (200), --model PATH, --pool N, --time-limit S (300)");
         Console.WriteLine("  profile W  stopwatch per phase of a training step (gather, forward, backward, finite check, optimizer) on random data");
         Console.WriteLine("  train-one W / peer-one NAME   one run in this process (what the commands above launch)");
         Console.WriteLine("  golden DIR [--retrain]   the golden model files of tests/MLNet.Mlp.Tests/Golden/v1 (see its README.md): trains them when");
