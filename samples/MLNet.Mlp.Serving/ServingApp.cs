@@ -39,6 +39,9 @@ public static class ServingApp
             // which it created later, so the pool's engines go first).
             builder.Services.AddSingleton(_ => model);
         }
+        // With UseStatusCodePages below, requests ASP.NET Core itself rejects (malformed JSON) get a problem-details
+        // body like the server's own 400s instead of an empty one.
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<PredictionEnginePolicy>();
         // For a disposable type DefaultObjectPoolProvider makes a pool that disposes the engines it does not retain
         // and, when the server stops, the ones it holds; the policy's engines do not own the model, so that is safe.
@@ -46,6 +49,7 @@ public static class ServingApp
             .Create(services.GetRequiredService<PredictionEnginePolicy>()));
 
         var app = builder.Build();
+        app.UseStatusCodePages();
         app.MapPost("/predict", Predict);
         app.MapGet("/health", Health);
         return app;

@@ -82,6 +82,7 @@ public sealed class ServingSampleTests(ServingModelFile model) : IClassFixture<S
 
         using var broken = await http.PostAsync("predict", new StringContent("{\"features\": [1, 2", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal("application/problem+json", broken.Content.Headers.ContentType?.MediaType);
 
         // Rejected requests leave the server serving.
         using var ok = await http.PostAsJsonAsync("predict", new PredictRequest(model.Rows[0]));
