@@ -26,6 +26,7 @@ public sealed class ActivationLayer : Layer
     internal override int OtherParameterCount => 0;
     internal override int CacheSize(int rows) => 0;
     private protected override int ComputeOutputSize(int inputSize) => inputSize;
+    internal override LayerShape ShapeFor(int inputSize) => new(inputSize, Weights: 0, OtherParameters: 0, State: 0, CachePerRow: 0, CacheFixed: 0);
     internal override Layer CreateUnbuiltCopy() => new ActivationLayer(Activation);
 
     internal override void Initialize(Random random) { }

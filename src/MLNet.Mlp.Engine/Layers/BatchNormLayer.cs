@@ -50,6 +50,7 @@ public sealed class BatchNormLayer : Layer
     // x̂ for every row, then 1/√(σ²+ε) per feature.
     internal override int CacheSize(int rows) => (rows + 1) * InputSize;
     private protected override int ComputeOutputSize(int inputSize) => inputSize;
+    internal override LayerShape ShapeFor(int inputSize) => new(inputSize, Weights: 0, 2L * inputSize, 2L * inputSize, CachePerRow: inputSize, CacheFixed: inputSize);
 
     internal override Layer CreateUnbuiltCopy() => new BatchNormLayer(Momentum, Epsilon);
 

@@ -46,6 +46,7 @@ public sealed class DenseLayer : Layer
     internal override int OtherParameterCount => Units;
     internal override int CacheSize(int rows) => rows * Units;
     private protected override int ComputeOutputSize(int inputSize) => Units;
+    internal override LayerShape ShapeFor(int inputSize) => new(Units, (long)Units * inputSize, Units, State: 0, CachePerRow: Units, CacheFixed: 0);
 
     internal override Layer CreateUnbuiltCopy() => new DenseLayer(Units, Activation, Initializer);
 

@@ -28,6 +28,7 @@ public sealed class DropoutLayer : Layer
     internal override int OtherParameterCount => 0;
     internal override int CacheSize(int rows) => rows * InputSize;
     private protected override int ComputeOutputSize(int inputSize) => inputSize;
+    internal override LayerShape ShapeFor(int inputSize) => new(inputSize, Weights: 0, OtherParameters: 0, State: 0, CachePerRow: inputSize, CacheFixed: 0);
     internal override Layer CreateUnbuiltCopy() => new DropoutLayer(Rate);
 
     internal override void Initialize(Random random) { }

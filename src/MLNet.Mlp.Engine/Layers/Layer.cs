@@ -40,6 +40,13 @@ public abstract class Layer
     /// <summary>The output width for a given input width.</summary>
     private protected abstract int ComputeOutputSize(int inputSize);
 
+    /// <summary>
+    /// What the layer would hold for an input of <paramref name="inputSize"/> values, counted in <see langword="long"/>
+    /// and without building it: the network checks these against the array limit before it allocates anything, and
+    /// the trainers' memory estimate adds them up.
+    /// </summary>
+    internal abstract LayerShape ShapeFor(int inputSize);
+
     internal void Build(int inputSize)
     {
         if (IsBuilt) throw new InvalidOperationException($"Layer {this} already belongs to a network; create a new layer instance for each network.");

@@ -27,6 +27,8 @@ public sealed class Network
     /// <summary>Builds a network; parameters start at zero until <see cref="Initialize"/> is called.</summary>
     /// <param name="inputSize">Features per example.</param>
     /// <param name="layers">The layers, input to output; each instance may belong to one network only.</param>
+    /// <exception cref="InsufficientMemoryException">The parameters exceed what one .NET array holds (checked before any
+    /// layer is built, so the layers can still go into a smaller network).</exception>
     public Network(int inputSize, IEnumerable<Layer> layers)
     {
         if (inputSize <= 0) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "A network needs at least one input feature.");
@@ -34,15 +36,16 @@ public sealed class Network
         _layers = layers.ToArray();
         if (_layers.Length == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
         InputSize = inputSize;
-        int width = inputSize, weights = 0, others = 0, state = 0;
+        foreach (var layer in _layers) ArgumentNullException.ThrowIfNull(layer, nameof(layers));
+        // Sized before any layer is built or anything allocated: a size beyond one array is refused with the layer
+        // that causes it, instead of overflowing an int and failing inside the allocation.
+        var size = Measure(inputSize, _layers);
+        int weights = (int)size.Weights, others = (int)size.OtherParameters, state = (int)size.State;
+        int width = inputSize;
         foreach (var layer in _layers)
         {
-            ArgumentNullException.ThrowIfNull(layer, nameof(layers));
             layer.Build(width);
             width = layer.OutputSize;
-            weights += layer.WeightCount;
-            others += layer.OtherParameterCount;
-            state += layer.StateCount;
         }
         OutputSize = width;
         DecayedParameterCount = weights;
@@ -57,6 +60,31 @@ public sealed class Network
             o += layer.OtherParameterCount;
             s += layer.StateCount;
         }
+    }
+
+    /// <summary>
+    /// The parameter and state counts a network of <paramref name="layers"/> on <paramref name="inputSize"/> features
+    /// would have, without building or allocating anything.
+    /// </summary>
+    /// <exception cref="InsufficientMemoryException">The parameters or the state exceed what one .NET array holds.</exception>
+    internal static (long Weights, long OtherParameters, long State) Measure(int inputSize, IReadOnlyList<Layer> layers)
+    {
+        long weights = 0, others = 0, state = 0;
+        int width = inputSize;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var shape = layers[i].ShapeFor(width);
+            // Each term is below 2³¹·2³¹, and a sum that passes the limit stops the loop: nothing here can overflow a long.
+            weights += shape.Weights;
+            others += shape.OtherParameters;
+            state += shape.State;
+            if (weights + others > Array.MaxLength || state > Array.MaxLength)
+                throw new InsufficientMemoryException(
+                    $"The network {inputSize} → {string.Join(" → ", layers.Take(i + 1))} … has at least {weights + others:N0} parameters, more than one .NET array "
+                    + $"holds ({Array.MaxLength:N0}); layer {i + 1}, {layers[i]} on {width:N0} inputs, alone has {shape.Weights + shape.OtherParameters:N0}. Use narrower layers.");
+            width = shape.OutputSize;
+        }
+        return (weights, others, state);
     }
 
     /// <summary>Builds a network from layers given in order.</summary>

@@ -17,12 +17,29 @@ internal sealed class NetworkWorkspace
         int widest = network.InputSize;
         for (int i = 0; i < layers.Count; i++)
         {
+            var shape = layers[i].ShapeFor(layers[i].InputSize);
+            RequireArray(capacity * (long)layers[i].OutputSize, capacity, layers[i]);
+            RequireArray(shape.Cache(capacity), capacity, layers[i]);
+            widest = Math.Max(widest, layers[i].OutputSize);
+        }
+        RequireArray(capacity * (long)widest, capacity, null);
+        for (int i = 0; i < layers.Count; i++)
+        {
             Outputs[i] = new float[capacity * layers[i].OutputSize];
             Caches[i] = new float[layers[i].CacheSize(capacity)];
-            widest = Math.Max(widest, layers[i].OutputSize);
         }
         GradientA = new float[capacity * widest];
         GradientB = new float[capacity * widest];
+    }
+
+    // Checked before the first allocation: rows × width past an int would otherwise wrap and fail (or, wrapped to a
+    // positive size, index out of range) far from its cause.
+    private static void RequireArray(long values, int capacity, Layer? layer)
+    {
+        if (values > Array.MaxLength)
+            throw new InsufficientMemoryException(
+                $"A batch of {capacity:N0} rows needs {values:N0} values for {(layer is null ? "the widest layer's gradient" : $"layer {layer}")}, more than one "
+                + $".NET array holds ({Array.MaxLength:N0}). Use a smaller batch or narrower layers.");
     }
 
     public int Capacity { get; }

@@ -48,6 +48,7 @@ public sealed class TrainingStep
     /// <param name="network">The network to train, already initialized.</param>
     /// <param name="maxBatchRows">The largest batch <see cref="Forward"/> will be given; positive.</param>
     /// <param name="seed">The seed of the dropout masks (the trainer passes <see cref="TrainingOptions.Seed"/>).</param>
+    /// <exception cref="InsufficientMemoryException">A buffer for <paramref name="maxBatchRows"/> rows of a layer exceeds what one .NET array holds.</exception>
     public TrainingStep(Network network, int maxBatchRows, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(network);

@@ -11,8 +11,8 @@ namespace MLNet.Mlp.Fitting;
 /// Reads an <see cref="IDataView"/> once into contiguous row-major arrays (dense or sparse feature vectors),
 /// skipping rows whose label is missing and rejecting non-finite values with the row and slot that hold them
 /// (or skipping those rows when asked). Before anything is read, and again whenever a buffer must grow, the bytes
-/// needed are compared with the memory available, so that data too large fails with a message instead of dying of
-/// out-of-memory halfway through.
+/// needed — the fit's whole <see cref="MemoryEstimate"/> for the rows so far when the trainer gives one — are compared
+/// with the memory available, so that data too large fails with a message instead of dying of out-of-memory halfway through.
 /// </summary>
 internal static class DataViewReader
 {
@@ -40,8 +40,11 @@ internal static class DataViewReader
     {
         public NonFiniteFeatures NonFinite { get; init; }
 
-        /// <summary>Overrides the memory available for the data (tests); null uses the GC's figure.</summary>
+        /// <summary>Overrides the memory available for the data (tests); null uses the GC's figure. Not used with <see cref="Memory"/>.</summary>
         public long? AvailableBytes { get; init; }
+
+        /// <summary>The fit's whole memory estimate as the rows grow; null checks the data alone against <see cref="AvailableBytes"/>.</summary>
+        public IRowBudget? Memory { get; init; }
 
         /// <summary>"training" or "validation", for messages.</summary>
         public string Purpose { get; init; } = "training";
@@ -67,13 +70,27 @@ internal static class DataViewReader
             throw new ArgumentException($"Example-weight column '{weightColumn}' has type {column.Type}, but it must be Single.", nameof(weightColumn));
     }
 
-    /// <summary>Reads the columns <paramref name="options"/> name from <paramref name="data"/>, for <paramref name="purpose"/> ("training" or "validation").</summary>
-    public static Result Read(IDataView data, MlpTaskHead head, MlpOptionsBase options, string purpose)
+    /// <summary>The memory a read may fill: how many rows it holds, and the check each time the rows read grow.</summary>
+    internal interface IRowBudget
+    {
+        /// <summary>The most rows the memory holds (caps a buffer's growth).</summary>
+        long MaxRows { get; }
+
+        /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="rows"/> rows cannot fit.</summary>
+        /// <param name="rows">The rows.</param>
+        /// <param name="source">Where the count comes from, for the message.</param>
+        void Require(long rows, string source);
+    }
+
+    /// <summary>Reads the columns <paramref name="options"/> name from <paramref name="data"/>, for <paramref name="purpose"/> ("training" or "validation"),
+    /// checking <paramref name="memory"/> as the rows grow.</summary>
+    public static Result Read(IDataView data, MlpTaskHead head, MlpOptionsBase options, string purpose, IRowBudget? memory = null)
         => Read(data, head, options.FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName, options.ExampleWeightsByClass, options.CancellationToken,
             new Settings
             {
                 NonFinite = options.SkipRowsWithNonFiniteFeatures ? NonFiniteFeatures.Skip : NonFiniteFeatures.Throw,
                 AvailableBytes = options.AvailableMemoryBytes,
+                Memory = memory,
                 Purpose = purpose,
             });
 
@@ -97,7 +114,7 @@ internal static class DataViewReader
         if (weightCol is { } wc) active.Add(wc);
 
         bool hasWeights = weightCol != null || classWeights != null;
-        var memory = new MemoryBudget(featureCount, targetWidth, hasWeights, settings);
+        var memory = settings.Memory ?? new MemoryBudget(featureCount, targetWidth, hasWeights, settings);
         long? known = data.GetRowCount();
         // Known row count: fail before the first row is read. Unknown: the buffers check as they grow.
         if (known is long knownRows) memory.Require(knownRows, "the data view reports");
@@ -173,7 +190,7 @@ internal static class DataViewReader
     /// available; also the single-array limit of .NET. Checked up front for a known row count, and at every growth of the
     /// feature buffer otherwise.
     /// </summary>
-    internal sealed class MemoryBudget(int featureCount, int targetWidth, bool hasWeights, Settings settings)
+    internal sealed class MemoryBudget(int featureCount, int targetWidth, bool hasWeights, Settings settings) : IRowBudget
     {
         private readonly long _bytesPerRow = 4L * (featureCount + targetWidth + (hasWeights ? 1 : 0));
 
@@ -199,7 +216,7 @@ internal static class DataViewReader
     }
 
     /// <summary>An append-only float list that hands out spans to fill in place; the feature buffer checks the memory budget before it grows.</summary>
-    private sealed class GrowableBuffer(long initialCapacity, MemoryBudget? memory, int width)
+    private sealed class GrowableBuffer(long initialCapacity, IRowBudget? memory, int width)
     {
         private float[] _items = new float[Math.Clamp(initialCapacity, 16, Array.MaxLength)];
 

@@ -11,6 +11,10 @@ internal static class NetworkBuilder
 {
     /// <summary>Builds the network, not yet initialized.</summary>
     public static Network Build(MlpOptionsBase options, MlpTaskHead head, int features, int outputs)
+        => new(features, Layers(options, head, outputs));
+
+    /// <summary>The network's layers, unbuilt: nothing is allocated until a network is made of them.</summary>
+    public static List<Layer> Layers(MlpOptionsBase options, MlpTaskHead head, int outputs)
     {
         var o = options;
         var layers = new List<Layer>();
@@ -29,6 +33,6 @@ internal static class NetworkBuilder
             if (o.DropoutRate > 0f) layers.Add(new DropoutLayer(o.DropoutRate));
         }
         layers.Add(new DenseLayer(outputs, head.OutputActivation, o.Initializer));
-        return new Network(features, layers);
+        return layers;
     }
 }

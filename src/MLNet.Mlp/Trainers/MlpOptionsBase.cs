@@ -168,8 +168,8 @@ public abstract class MlpOptionsBase
     /// </summary>
     public bool SkipRowsWithNonFiniteFeatures { get; set; }
 
-    /// <summary>Overrides the memory the in-memory copy of the data may use (tests); null uses
-    /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>.</summary>
+    /// <summary>Overrides the memory a fit may use, data and model together (tests); null uses
+    /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> minus the managed heap in use when the fit starts.</summary>
     internal long? AvailableMemoryBytes { get; set; }
 
     /// <summary>A weight per class multiplying each example's weight (for binary: [negative, positive]); null for none.</summary>

@@ -59,9 +59,17 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         ValidationSet.RequireOneSource(validationData, o.ValidationFraction);
         using var reporter = new TrainingReporter(o, _head.MetricName);
 
+        // 0. The memory the whole fit needs, before anything is allocated: the model's part now, with the data's when
+        //    the views know their row counts; otherwise the data's is checked as it is read.
+        var memory = MemoryEstimate.For(o, _head, trainData.Schema, validationData != null);
+        long? knownRows = trainData.GetRowCount();
+        memory.Require(knownRows ?? 0, validationData?.GetRowCount() ?? 0, rowsFinal: knownRows != null, "the data view reports");
+
         // 1. Read the training data into memory; the task's head checks and reads the labels.
-        var train = DataViewReader.Read(trainData, _head, o, "training");
+        var train = DataViewReader.Read(trainData, _head, o, "training", memory.ForTraining());
         reporter.RowsRead(train, "training");
+        // Again with the rows actually read, before the split, the copies and the model are allocated.
+        memory.Require(train.Data.Rows, validationData?.GetRowCount() ?? 0, rowsFinal: true, "read");
         var trainingLabel = trainData.Schema[o.LabelColumnName];
         _head.CheckClassesPresent(train.DistinctClasses, train.Data.Rows, trainingLabel, warmStart: previousModel != null, reporter);
 
@@ -70,7 +78,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         TrainingData? validation = null;
         if (validationData != null)
         {
-            var read = DataViewReader.Read(validationData, _head, o, "validation");
+            var read = DataViewReader.Read(validationData, _head, o, "validation", memory.ForValidation(train.Data.Rows));
             reporter.RowsRead(read, "validation");
             validation = read.Data;
         }

@@ -1,55 +1,62 @@
+using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Mlp.Activations;
+using MLNet.Mlp.Fitting;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Networks;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Tests.Trainers;
 using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Tests.Robustness;
 
 /// <summary>
-/// Before the data is copied into memory, the bytes it needs — rows × (features + targets + weight) × 4 — are compared
-/// with what the GC reports as available; data that cannot fit fails with both numbers instead of dying of out-of-memory
-/// halfway. For a row count the view does not know, the check runs as the buffers grow.
+/// Before anything is allocated, one estimate of the memory the whole fit needs — the data, the parameters and
+/// gradients, the optimizer state, the copies training keeps and the batch buffers — is compared with the memory
+/// available; a fit that cannot have it fails with an <see cref="InsufficientMemoryException"/> giving both numbers,
+/// the largest parts and the option to change, instead of an overflow or an out-of-memory halfway. For a row count the
+/// view does not know, the model's part is checked before reading and the data's as the buffers grow.
 /// </summary>
 public class MemoryEstimateTests
 {
-    /// <summary>A view claiming a huge row count whose rows must never be read.</summary>
-    private sealed class HugeView(long rows) : IDataView
+    /// <summary>A view claiming a row count whose rows must never be read.</summary>
+    private sealed class UnreadableView(long rows, int features = 100) : IDataView
     {
         public bool CanShuffle => false;
 
-        public DataViewSchema Schema { get; } = BuildSchema();
+        public DataViewSchema Schema { get; } = BuildSchema(features);
 
         public long? GetRowCount() => rows;
 
         public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => throw new InvalidOperationException("The rows were read although they cannot fit.");
+            => throw new InvalidOperationException("The rows were read although the fit cannot fit.");
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
             => [GetRowCursor(columnsNeeded, rand)];
 
-        private static DataViewSchema BuildSchema()
+        private static DataViewSchema BuildSchema(int features)
         {
             var builder = new DataViewSchema.Builder();
-            builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, 100));
+            builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, features));
             builder.AddColumn("Label", BooleanDataViewType.Instance);
             return builder.ToSchema();
         }
     }
 
     [Fact]
-    public void AKnownRowCountThatCannotFitFailsBeforeAnyRowIsReadWithBothNumbers()
+    public void AKnownRowCountThatCannotFitFailsBeforeAnyRowIsReadWithTheDataAsTheLargestPart()
     {
         var ml = new MLContext(seed: 1);
         long rows = 1_000_000_000_000;
-        long needed = rows * (100 + 1) * 4;
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        Assert.True(needed > available);
+        long dataBytes = rows * (100 + 1) * 4;
 
-        var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(numberOfEpochs: 1).Fit(new HugeView(rows)));
-        Assert.Contains($"need {needed:N0} bytes", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"only {available:N0} bytes are available", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"{rows:N0} rows", e.Message, StringComparison.Ordinal);
-        Assert.Contains("100 features", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(numberOfEpochs: 1).Fit(new UnreadableView(rows)));
+        Assert.Contains($"for {rows:N0} rows (the data view reports)", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"training data ({rows:N0} rows × (100 features + 1 target(s))): {dataBytes:N0} bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("bytes are available", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,15 +76,139 @@ public class MemoryEstimateTests
         var data = ml.Data.LoadFromEnumerable(Rows());
         Assert.Null(data.GetRowCount());
 
-        // 12 bytes per row (2 features + 1 target): a 60,000-byte budget holds 5,000 rows.
-        var options = new MlpBinaryOptions { NumberOfEpochs = 1, AvailableMemoryBytes = 60_000 };
+        // The model's part, plus 24 bytes per row (2 features + 1 target as read; output, target and shuffle index per epoch), for 5,000 rows.
+        var options = new MlpBinaryOptions { NumberOfEpochs = 1 };
+        var estimate = MemoryEstimate.For(options, MlpTaskHead.Binary, 2, new LabelShape(1, 1, 2), separateValidation: false);
+        long modelBytes = MemoryEstimate.Total(estimate.Parts(0, 0, rowsFinal: false));
+        Assert.Equal(24, MemoryEstimate.Total(estimate.Parts(1, 0, rowsFinal: false)) - modelBytes);
+        options.AvailableMemoryBytes = modelBytes + 5_000 * 24;
+
         var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(options).Fit(data));
-        Assert.Contains("only 60,000 bytes are available", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{options.AvailableMemoryBytes:N0} bytes are available", e.Message, StringComparison.Ordinal);
         Assert.Contains("read so far", e.Message, StringComparison.Ordinal);
         Assert.InRange(produced, 5_000, 6_000);
 
         // Within budget the same reader trains normally.
         var small = ml.Data.LoadFromEnumerable(Rows().Take(3_000));
         Assert.Single(ml.BinaryClassification.Trainers.Mlp(options).Fit(small).Model.History);
+    }
+
+    [Fact]
+    public void TwoMillionWideHiddenLayersAreRefusedAtOnceNamingMemoryAndHiddenLayersInsteadOfOverflowing()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new MlpBinaryOptions { HiddenLayers = [1_000_000, 1_000_000], NumberOfEpochs = 1 };
+        var clock = Stopwatch.StartNew();
+
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(options).Fit(new UnreadableView(100, features: 10)));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 1);
+        Assert.Contains("bytes of memory", e.Message, StringComparison.Ordinal);
+        Assert.Contains("HiddenLayers", e.Message, StringComparison.Ordinal);
+        Assert.Contains($".NET's limit of {Array.MaxLength:N0} values in one array", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHundredThousandWideLayerOnSixThousandFeaturesIsRefusedBeforeAnythingIsAllocated()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new MlpBinaryOptions { HiddenLayers = [100_000], NumberOfEpochs = 1, AvailableMemoryBytes = 8_000_000_000 };
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(options).Fit(new UnreadableView(1_000, features: 6_000)));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 1);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 10_000_000);
+        // 6,000 × 100,000 + 100,000 + 100,000 + 1 parameters; Adam keeps two values for each.
+        long parameters = 600_200_001;
+        Assert.Contains($"parameters and gradients of 6000 → Dense(100000, Relu) → Dense(1, Sigmoid) ({parameters:N0} parameters): {parameters * 8:N0} bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"copy of the last completed epoch (kept for a diverged run): {parameters * 16:N0} bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("8,000,000,000 bytes are available", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Change HiddenLayers", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataThatFitsIsStillRefusedWhenTheModelDoesNot()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new MlpBinaryOptions { HiddenLayers = [2_000, 2_000], NumberOfEpochs = 1, AvailableMemoryBytes = 10_000_000 };
+
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(options).Fit(new UnreadableView(100, features: 10)));
+        // The data alone, 100 × (10 + 1) × 4 bytes, is far below the 10 MB available.
+        Assert.Contains("The training data as read takes 4,400 bytes of it.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("10,000,000 bytes are available", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Largest parts: copy of the last completed epoch", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Change HiddenLayers", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheEstimateOfAKnownNetworkCountsEveryBufferToTheByte()
+    {
+        // 3 features → Dense(4) → Dense(1): P = 3·4 + 4 + 4·1 + 1 = 21 parameters, no batch-norm state; Adam keeps 2 per parameter.
+        var options = new MlpBinaryOptions { HiddenLayers = [4], BatchSize = 4, Optimizer = new AdamOptimizer() };
+        var estimate = MemoryEstimate.For(options, MlpTaskHead.Binary, 3, new LabelShape(1, 1, 2), separateValidation: false);
+        Assert.Equal(21, estimate.ParameterCount);
+
+        var parts = estimate.Parts(10, 0, rowsFinal: true);
+        long[] expected =
+        [
+            10 * (3 + 1) * 4,             // the data read: 10 rows × (3 features + 1 target)
+            10 * (1 + 1 + 1) * 4,         // per training row: output, target, shuffle index
+            (2 * 21) * 4,                 // parameters and gradients
+            (2 * 21) * 4,                 // Adam's two moments
+            (2 * 21 + 2 * 21) * 4,        // last completed epoch: a network (parameters and gradients) and the optimizer state
+            (21 + 2 * 21) * 4,            // divergence guard: parameters and the optimizer state
+            (4 * 4 + 4 * 1                // batch of 4: layer outputs,
+             + 4 * 4 + 4 * 1              // layer caches (pre-activations),
+             + 2 * 4 * 4                  // two gradients as wide as the widest layer,
+             + 4 * (3 + 1)) * 4,          // the gathered features and targets
+        ];
+        Assert.Equal(expected, parts.Select(p => p.Bytes));
+        Assert.Equal(1_556, MemoryEstimate.Total(parts));
+        Assert.Equal(expected.Sum(), MemoryEstimate.Total(parts));
+    }
+
+    [Fact]
+    public void TheEstimateCountsValidationBestWeightsAndBatchNormWhenTheOptionsAskForThem()
+    {
+        var plain = new MlpBinaryOptions { HiddenLayers = [4], BatchSize = 4 };
+        var full = new MlpBinaryOptions
+        {
+            HiddenLayers = [4],
+            BatchSize = 4,
+            BatchNormalization = true,
+            ValidationFraction = 0.2f,
+            EarlyStopping = new EarlyStopping { RestoreBestWeights = true },
+        };
+        var label = new LabelShape(1, 1, 2);
+        var a = MemoryEstimate.For(plain, MlpTaskHead.Binary, 3, label, separateValidation: false).Parts(10, 0, rowsFinal: true);
+        var b = MemoryEstimate.For(full, MlpTaskHead.Binary, 3, label, separateValidation: false).Parts(10, 0, rowsFinal: true);
+
+        Assert.DoesNotContain(a, p => p.Name.Contains("validation", StringComparison.Ordinal) || p.Name.Contains("best epoch", StringComparison.Ordinal));
+        Assert.Contains(b, p => p.Name.StartsWith("training and validation parts", StringComparison.Ordinal) && p.Bytes == 10 * 4 * 4);
+        Assert.Contains(b, p => p.Name == "validation outputs" && p.Bytes == 2 * 1 * 4);
+        // Batch norm after the hidden layer adds 2·4 parameters and 2·4 running statistics: P = 29, S = 8.
+        Assert.Contains(b, p => p.Name.StartsWith("best epoch's weights", StringComparison.Ordinal) && p.Bytes == (29 + 8) * 4);
+    }
+
+    [Fact]
+    public void ANetworkTooLargeForOneArrayIsRefusedByTheConstructorWithoutBuildingItsLayers()
+    {
+        var first = new DenseLayer(1_000_000, Activation.Relu);
+        var second = new DenseLayer(1_000_000, Activation.Relu);
+
+        var e = Assert.Throws<InsufficientMemoryException>(() => new Network(1_000_000, first, second));
+        Assert.Contains("layer 1, Dense(1000000, Relu) on 1,000,000 inputs, alone has 1,000,001,000,000", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Use narrower layers", e.Message, StringComparison.Ordinal);
+        // Nothing was built: the layers still go into a network that fits.
+        _ = new Network(2, first, new DenseLayer(1));
+    }
+
+    [Fact]
+    public void ABatchTooLargeForOneArrayIsRefusedByTheTrainingStepInsteadOfOverflowing()
+    {
+        var network = new Network(1, new DenseLayer(50_000, Activation.Relu), new DenseLayer(1));
+
+        var e = Assert.Throws<InsufficientMemoryException>(() => new TrainingStep(network, maxBatchRows: 50_000));
+        Assert.Contains("A batch of 50,000 rows needs 2,500,000,000 values for layer Dense(50000, Relu)", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,277 @@
+using System.Globalization;
+using Microsoft.ML;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Networks;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tasks;
+using MLNet.Mlp.Trainers;
+
+namespace MLNet.Mlp.Fitting;
+
+/// <summary>
+/// The memory one <c>Fit</c> needs, estimated from the options and the schema before anything is allocated, and the
+/// refusal, with an <see cref="InsufficientMemoryException"/>, of a fit that cannot have it. Every array the fit keeps
+/// is counted, in floats of 4 bytes:
+/// <list type="bullet">
+/// <item>the data as read, N × (F + T + w), the training and validation parts a validation fraction copies out of it
+/// (N × (F + T + w) again), a separate validation set, V × (F + T + w), and standardized regression labels, (N + V) × T;</item>
+/// <item>per training row, the epoch's outputs, targets and weights kept for the training metric and the shuffle
+/// order, Nₜ × (K + T + w + 1); per validation row, its outputs, V × K;</item>
+/// <item>the parameters and their gradients, 2P, and the batch-norm statistics S;</item>
+/// <item>the optimizer state, B × P (B buffers per parameter, as the optimizer's <see cref="IOptimizer.CreateState"/>
+/// says), and P more when the optimizer runs links one after another on a copy of the gradient;</item>
+/// <item>the copies training keeps: the last completed epoch's state for a diverged run, 2P + S + B × P, the divergence
+/// guard's, P + S + B × P, and the best epoch's weights when early stopping restores them, P + S;</item>
+/// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
+/// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
+/// </list>
+/// Here N is the rows read, Nₜ and V the training and validation rows, F the features, T the target values per row,
+/// w 1 with example weights and 0 without, K the outputs and P the parameters. Each array must also fit .NET's
+/// single-array limit. The arithmetic saturates at <see cref="long.MaxValue"/>: no size overflows.
+/// </summary>
+/// <remarks>
+/// The available memory is <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> (the GC heap hard limit, the
+/// container's limit or the physical memory) minus the managed heap in use when the fit starts. That baseline is taken
+/// once, so the data the fit reads is not counted twice; and before a fit is refused on it, it is measured again after
+/// a full collection, so garbage left by earlier work does not refuse a fit that fits. Other processes' memory is not
+/// seen: the check refuses what cannot fit, it does not promise that the rest does.
+/// </remarks>
+internal sealed class MemoryEstimate
+{
+    /// <summary>One contributor to the estimate.</summary>
+    /// <param name="Name">What it is, for messages.</param>
+    /// <param name="Bytes">Its bytes.</param>
+    /// <param name="LargestArray">The values of its largest single array (checked against the array limit).</param>
+    /// <param name="Remedies">The options, or the change to the data, that make it smaller.</param>
+    public sealed record Part(string Name, long Bytes, long LargestArray, params string[] Remedies);
+
+    private const string DataRemedy = "the rows or features of the data (train on a sample)";
+    private const string ValidationRemedy = "the rows of the validation data";
+    private const string LayersRemedy = nameof(MlpOptionsBase.HiddenLayers);
+    private const string OptimizerRemedy = nameof(MlpOptionsBase.Optimizer);
+
+    private readonly int _features, _targets, _outputs, _batchSize;
+    private readonly bool _weights, _standardizes, _separateValidation, _restoresBestWeights, _copiesGradient;
+    private readonly float? _validationFraction;
+    private readonly (LayerShape Shape, string Name)[] _layers;
+    private readonly int _widest;
+    private readonly long _parameters, _state;
+    private readonly int _optimizerBuffers;
+    private readonly string _optimizerName, _architecture;
+    private readonly long? _availableOverride;
+    private readonly long _limit;
+    private long _inUse;
+    private bool _inUseCollected;
+
+    private MemoryEstimate(MlpOptionsBase o, int features, LabelShape label, bool separateValidation, IReadOnlyList<Layer> layers, IOptimizer optimizer)
+    {
+        _features = features;
+        _targets = label.TargetWidth;
+        _outputs = label.OutputCount;
+        _batchSize = o.BatchSize;
+        _weights = o.ExampleWeightColumnName != null || o.ExampleWeightsByClass != null;
+        _standardizes = o.StandardizesLabels;
+        _separateValidation = separateValidation;
+        _validationFraction = separateValidation ? null : o.ValidationFraction;
+        _restoresBestWeights = o.EarlyStopping is { RestoreBestWeights: true };
+        _layers = new (LayerShape, string)[layers.Count];
+        int width = features;
+        _widest = features;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var shape = layers[i].ShapeFor(width);
+            _layers[i] = (shape, layers[i].ToString());
+            _parameters = Add(_parameters, Add(shape.Weights, shape.OtherParameters));
+            _state = Add(_state, shape.State);
+            width = shape.OutputSize;
+            _widest = Math.Max(_widest, width);
+        }
+        _architecture = features.ToString(CultureInfo.InvariantCulture) + " → " + string.Join(" → ", _layers.Select(l => l.Name));
+        // The trainer asks the same question when it decides whether a saved state continues (a zero-length state costs nothing).
+        _optimizerBuffers = optimizer.CreateState(0).BufferCount;
+        _optimizerName = optimizer.Name;
+        _copiesGradient = optimizer is GradientTransformationChain { LinksRunOneByOne: > 0 };
+        _availableOverride = o.AvailableMemoryBytes;
+        if (_availableOverride is null)
+        {
+            _limit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            _inUse = GC.GetTotalMemory(forceFullCollection: false);
+        }
+    }
+
+    /// <summary>The estimate of a fit with <paramref name="options"/> on data of <paramref name="schema"/>.</summary>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="head">The task.</param>
+    /// <param name="schema">The training data's schema (the feature width and the label's shape come from it).</param>
+    /// <param name="separateValidation">Whether the fit was given a validation data view.</param>
+    public static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, DataViewSchema schema, bool separateValidation)
+    {
+        int features = DataViewReader.FeatureCount(schema, options.FeatureColumnName);
+        var label = head.ReadLabelShape(schema, options.LabelColumnName);
+        var layers = NetworkBuilder.Layers(options, head, label.OutputCount);
+        var optimizer = EngineTrainingOptions.From(options, head, static _ => { }).Optimizer;
+        return new MemoryEstimate(options, features, label, separateValidation, layers, optimizer);
+    }
+
+    /// <summary>The estimate for explicit shapes (tests).</summary>
+    internal static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, int features, LabelShape label, bool separateValidation)
+        => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
+            EngineTrainingOptions.From(options, head, static _ => { }).Optimizer);
+
+    /// <summary>The parameters of the network the options describe.</summary>
+    public long ParameterCount => _parameters;
+
+    /// <summary>
+    /// The bytes the fit may use: <see cref="MlpOptionsBase.AvailableMemoryBytes"/> when set, else the GC's limit minus
+    /// the heap in use when the fit started.
+    /// </summary>
+    public long AvailableBytes => _availableOverride ?? Math.Max(0, _limit - _inUse);
+
+    /// <summary>The contributors for <paramref name="rows"/> rows read, in the order of the type's summary.</summary>
+    /// <param name="rows">The rows read from the training view (an upper bound while reading).</param>
+    /// <param name="validationRows">The rows of a separate validation view (0 when none or not yet known).</param>
+    /// <param name="rowsFinal">Whether <paramref name="rows"/> is the final count: only then is the batch cut to the rows.</param>
+    public IReadOnlyList<Part> Parts(long rows, long validationRows, bool rowsFinal)
+    {
+        long rowWidth = _features + _targets + (_weights ? 1 : 0);
+        long validation = _validationFraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
+        long training = _validationFraction is null ? rows : rows - validation;
+        int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;
+        long p = _parameters, s = _state, b = _optimizerBuffers;
+        var parts = new List<Part>
+        {
+            new($"training data ({rows:N0} rows × ({_features:N0} features + {_targets} target(s)" + (_weights ? " + a weight" : "") + "))",
+                Floats(Mul(rows, rowWidth)), Mul(rows, _features), DataRemedy),
+        };
+        if (_validationFraction != null)
+            parts.Add(new("training and validation parts split from it (ValidationFraction)", Floats(Mul(rows, rowWidth)), Mul(training, _features), DataRemedy));
+        if (_separateValidation && validation > 0)
+            parts.Add(new($"validation data ({validation:N0} rows)", Floats(Mul(validation, rowWidth)), Mul(validation, _features), ValidationRemedy));
+        if (_standardizes)
+            parts.Add(new("standardized labels", Floats(Mul(Add(training, validation), _targets)), Mul(Math.Max(training, validation), _targets), DataRemedy));
+        parts.Add(new("epoch outputs for the training metric and the shuffle order", Floats(Mul(training, _outputs + _targets + (_weights ? 1 : 0) + 1)),
+            Mul(training, Math.Max(_outputs, _targets)), DataRemedy));
+        if (validation > 0)
+            parts.Add(new("validation outputs", Floats(Mul(validation, _outputs)), Mul(validation, _outputs), ValidationRemedy));
+        parts.Add(new($"parameters and gradients of {_architecture} ({p:N0} parameters)", Floats(Add(Mul(2, p), s)), Math.Max(p, s), LayersRemedy));
+        if (b > 0)
+            parts.Add(new($"optimizer state ({_optimizerName}, {b} value(s) per parameter)", Floats(Mul(b, p)), p, LayersRemedy, OptimizerRemedy));
+        if (_copiesGradient)
+            parts.Add(new($"optimizer update copy ({_optimizerName})", Floats(p), p, LayersRemedy, OptimizerRemedy));
+        parts.Add(new("copy of the last completed epoch (kept for a diverged run)", Floats(Add(Mul(2 + b, p), s)), Math.Max(p, s), LayersRemedy));
+        parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
+        if (_restoresBestWeights)
+            parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));
+        var (batchFloats, batchLargest) = Workspace(batch);
+        long batchInputs = Mul(batch, rowWidth);
+        parts.Add(new($"batch buffers ({batch:N0} rows)", Floats(Add(batchFloats, batchInputs)), batchLargest,
+            nameof(MlpOptionsBase.BatchSize), LayersRemedy));
+        if (validation > 0)
+        {
+            var (chunkFloats, chunkLargest) = Workspace((int)Math.Min(validation, Network.InferenceChunk));
+            parts.Add(new("validation chunk buffers", Floats(chunkFloats), chunkLargest, LayersRemedy));
+        }
+        return parts;
+    }
+
+    /// <summary>The sum of <see cref="Parts"/>, saturating.</summary>
+    public static long Total(IReadOnlyList<Part> parts)
+    {
+        long total = 0;
+        foreach (var part in parts) total = Add(total, part.Bytes);
+        return total;
+    }
+
+    /// <summary>Refuses the fit when the estimate for these rows exceeds the available memory or an array exceeds .NET's limit.</summary>
+    /// <param name="rows">The rows of the training view (0 when not known yet).</param>
+    /// <param name="validationRows">The rows of a separate validation view (0 when none or not known yet).</param>
+    /// <param name="rowsFinal">Whether <paramref name="rows"/> is the final count.</param>
+    /// <param name="source">Where the row count comes from ("the data view reports", "read so far"), for the message.</param>
+    /// <exception cref="InsufficientMemoryException">The fit cannot fit.</exception>
+    public void Require(long rows, long validationRows, bool rowsFinal, string source)
+    {
+        var parts = Parts(rows, validationRows, rowsFinal);
+        long needed = Total(parts);
+        var tooLarge = parts.FirstOrDefault(p => p.LargestArray > Array.MaxLength);
+        if (tooLarge is null && needed <= AvailableBytes) return;
+        if (tooLarge is null && _availableOverride is null && !_inUseCollected)
+        {
+            // About to refuse: measure the heap again without its garbage (a full collection, on this path only).
+            _inUse = GC.GetTotalMemory(forceFullCollection: true);
+            _inUseCollected = true;
+            if (needed <= AvailableBytes) return;
+        }
+        throw new InsufficientMemoryException(Describe(parts, needed, tooLarge, rows, source));
+    }
+
+    /// <summary>The row budget of the training read: the rows the memory holds, and the check as they grow.</summary>
+    public DataViewReader.IRowBudget ForTraining() => new RowBudget(this, n => (n, 0), trainingRowsFinal: false);
+
+    /// <summary>The row budget of the validation read, after <paramref name="trainingRows"/> training rows were read.</summary>
+    public DataViewReader.IRowBudget ForValidation(long trainingRows) => new RowBudget(this, n => (trainingRows, n), trainingRowsFinal: true);
+
+    private string Describe(IReadOnlyList<Part> parts, long needed, Part? tooLarge, long rows, string source)
+    {
+        var largest = parts.OrderByDescending(p => p.Bytes).Take(3).ToArray();
+        string contributors = string.Join("; ", largest.Select(p => $"{p.Name}: {p.Bytes:N0} bytes"));
+        string remedies = Either(largest.SelectMany(p => p.Remedies).Distinct().ToArray());
+        string rowsText = rows > 0 ? $" for {rows:N0} rows ({source})" : " before any row is read";
+        string memory = $"Training needs an estimated {needed:N0} bytes of memory{rowsText}, and {AvailableBytes:N0} bytes are available. "
+            + $"Largest parts: {contributors}. The training data as read takes {parts[0].Bytes:N0} bytes of it.";
+        return tooLarge is not null
+            ? $"{memory} The {tooLarge.Name} needs an array of {tooLarge.LargestArray:N0} values, more than .NET's limit of {Array.MaxLength:N0} values in one array. "
+              + $"Change {Either(tooLarge.Remedies)}."
+            : $"{memory} Change {remedies}, or run with more memory.";
+    }
+
+    private static string Either(string[] choices)
+        => choices.Length == 1 ? choices[0] : string.Join(", ", choices[..^1]) + " or " + choices[^1];
+
+    private (long Floats, long Largest) Workspace(int rows)
+    {
+        long floats = Mul(Mul(2, rows), _widest), largest = Mul(rows, _widest);
+        foreach (var (shape, _) in _layers)
+        {
+            long outputs = Mul(rows, shape.OutputSize);
+            long cache = Add(Mul(rows, shape.CachePerRow), shape.CacheFixed);
+            floats = Add(floats, Add(outputs, cache));
+            largest = Math.Max(largest, Math.Max(outputs, cache));
+        }
+        return (floats, largest);
+    }
+
+    private static long Floats(long count) => Mul(count, sizeof(float));
+
+    // Saturating: an absurd size stays a large number for the comparison instead of overflowing.
+    private static long Mul(long a, long b) => a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
+
+    private static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    /// <summary>The reader's view of the estimate: the rows it may hold, and the check at every growth.</summary>
+    private sealed class RowBudget(MemoryEstimate estimate, Func<long, (long Training, long Validation)> rowsOf, bool trainingRowsFinal)
+        : DataViewReader.IRowBudget
+    {
+        public long MaxRows
+        {
+            get
+            {
+                // The estimate is linear in the rows while the batch is BatchSize: cap growth at what remains after the fixed part.
+                const long Probe = 1 << 20;
+                long fixedBytes = Bytes(0), perRow = Math.Max(1, (Bytes(Probe) - fixedBytes) / Probe);
+                return Math.Max(1, (estimate.AvailableBytes - fixedBytes) / perRow);
+            }
+        }
+
+        public void Require(long rows, string source)
+        {
+            var (training, validation) = rowsOf(rows);
+            estimate.Require(training, validation, trainingRowsFinal, source);
+        }
+
+        private long Bytes(long rows)
+        {
+            var (training, validation) = rowsOf(rows);
+            return Total(estimate.Parts(training, validation, trainingRowsFinal));
+        }
+    }
+}
