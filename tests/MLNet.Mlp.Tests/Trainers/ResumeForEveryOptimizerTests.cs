@@ -85,6 +85,30 @@ public class ResumeForEveryOptimizerTests
         AssertSameBuffers(saved, loaded.TrainingState!.OptimizerState!);
     }
 
+    [Fact]
+    public void ContinuingAnAdamCheckpointAsAmsGradIsRefusedWhileAnotherOptimizerStartsAfresh()
+    {
+        // AMSGrad shares Adam's name but needs a third buffer: the checkpoint's state cannot be continued, and
+        // starting it afresh would silently give a run that no uninterrupted run matches.
+        var ml = new MLContext(seed: 1);
+        var adam = OptimizerCases.All["Adam"];
+        var first = ml.BinaryClassification.Trainers.Mlp(Options(adam, HalfEpochs)).Fit(s_data.Value).Model;
+        using var checkpoint = new TempFile(".mlpckpt");
+        first.Save(checkpoint.Path);
+
+        var e = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Mlp(Options(OptimizerCases.All["Adam AMSGrad"], HalfEpochs))
+            .Fit(s_data.Value, MlpModelParameters.Load(checkpoint.Path)));
+        Assert.Contains("Adam expects 3 buffer(s)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 2 buffer(s)", e.Message, StringComparison.Ordinal);
+
+        // Another optimizer (another name): a legitimate warm start from the weights, with its own fresh state.
+        var adagrad = ml.BinaryClassification.Trainers.Mlp(Options(OptimizerCases.All["Adagrad"], HalfEpochs))
+            .Fit(s_data.Value, MlpModelParameters.Load(checkpoint.Path)).Model;
+        Assert.Equal("Adagrad", adagrad.TrainingState!.OptimizerName);
+        Assert.Equal(1, adagrad.TrainingState.OptimizerState!.BufferCount);
+        Assert.Equal(2 * HalfEpochs, adagrad.History.Count);
+    }
+
     private static void AssertSameBuffers(OptimizerState expected, OptimizerState actual)
     {
         Assert.Equal(expected.BufferCount, actual.BufferCount);
