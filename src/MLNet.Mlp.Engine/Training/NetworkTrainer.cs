@@ -25,6 +25,12 @@ public static class NetworkTrainer
     /// <param name="train">Training examples.</param>
     /// <param name="validation">Validation examples, or null.</param>
     /// <param name="options">How to train; <see cref="TrainingOptions.Epochs"/> more epochs are run.</param>
+    /// <remarks>
+    /// The state's optimizer state is continued when <see cref="TrainingState.OptimizerName"/> is the name of
+    /// <see cref="TrainingOptions.Optimizer"/>; a state of another optimizer is replaced by a fresh one.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The optimizer state was saved under the optimizer's name but its buffer
+    /// count or parameter count is not the one the optimizer needs (another configuration of it, or a damaged state).</exception>
     public static TrainingResult Fit(TrainingState state, TrainingData train, TrainingData? validation, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -79,18 +79,32 @@ internal sealed class TrainingRun
     }
 
     /// <summary>
-    /// A saved optimizer state is continued only by the same optimizer in the same configuration: a name alone does
-    /// not tell Adam from AMSGrad (two buffers or three), and a state of the wrong shape would fail in the middle of a
-    /// step. Anything else starts from a fresh state.
+    /// A saved optimizer state is continued only by the optimizer that produced it. A state saved by another optimizer
+    /// (another <see cref="IOptimizer.Name"/>, or none) is replaced by a fresh one: warm-starting a model with a
+    /// different optimizer is legitimate. A state saved under the same name but of another shape (buffer count or
+    /// parameter count) cannot be continued and is refused: silently starting afresh would give a run that differs
+    /// from an uninterrupted one without a word (e.g. a checkpoint that lost AMSGrad's running maximum, or Adam
+    /// continued as AMSGrad, which shares its name).
     /// </summary>
+    /// <exception cref="InvalidOperationException">The state was saved under the optimizer's name but has another shape.</exception>
     private static void PrepareOptimizerState(TrainingState state, IOptimizer optimizer)
     {
         int parameters = state.Network.ParameterCount;
-        if (state.OptimizerState == null || state.OptimizerName != optimizer.Name || state.OptimizerState.ParameterCount != parameters
-            || state.OptimizerState.BufferCount != optimizer.CreateState(0).BufferCount)
+        if (state.OptimizerState is not { } saved || state.OptimizerName != optimizer.Name)
         {
             state.OptimizerState = optimizer.CreateState(parameters);
             state.OptimizerName = optimizer.Name;
+            return;
+        }
+
+        int buffers = optimizer.CreateState(0).BufferCount;
+        if (saved.BufferCount != buffers || saved.ParameterCount != parameters)
+        {
+            throw new InvalidOperationException(
+                $"The saved optimizer state of {optimizer.Name} cannot be continued: {optimizer.Name} expects {buffers} buffer(s) of {parameters} values, "
+                + $"found {saved.BufferCount} buffer(s) of {saved.ParameterCount} values. The state was saved by another configuration of the optimizer "
+                + "(e.g. Adam and AMSGrad) or is damaged; continue with the optimizer configuration that saved it, or clear TrainingState.OptimizerState "
+                + "to start a fresh optimizer state.");
         }
     }
 

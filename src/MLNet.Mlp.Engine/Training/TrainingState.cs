@@ -24,7 +24,10 @@ public sealed class TrainingState
     /// <summary>The optimizer's state, created on the first step (null before).</summary>
     public OptimizerState? OptimizerState { get; set; }
 
-    /// <summary>Name of the optimizer that owns <see cref="OptimizerState"/>.</summary>
+    /// <summary>
+    /// Name of the optimizer that owns <see cref="OptimizerState"/>. Training with an optimizer of this name continues
+    /// the state (and refuses one of the wrong shape); an optimizer of another name starts a fresh state.
+    /// </summary>
     public string? OptimizerName { get; set; }
 
     /// <summary>Optimizer steps taken so far.</summary>

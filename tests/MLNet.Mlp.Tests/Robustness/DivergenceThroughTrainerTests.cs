@@ -45,9 +45,12 @@ public class DivergenceThroughTrainerTests
             Assert.Equal(e.Epoch - 1, lastGood.History.Count);
             Assert.All(ModelWeights.Of(lastGood), w => Assert.True(float.IsFinite(w)));
         }
-        // Callers of the engine's type keep working.
-        Assert.IsAssignableFrom<TrainingDivergedException>(e);
-        Assert.IsType<TrainingDivergedException>(e.InnerException);
+        // Callers of the engine's type keep working: the base-class view reports what the engine reported.
+        var inner = Assert.IsType<TrainingDivergedException>(e.InnerException);
+        TrainingDivergedException asEngineType = e;
+        Assert.Equal(inner.Epoch, asEngineType.Epoch);
+        Assert.Equal(inner.Step, asEngineType.Step);
+        Assert.Equal(inner.LearningRate, asEngineType.LearningRate);
     }
 
     [Fact]

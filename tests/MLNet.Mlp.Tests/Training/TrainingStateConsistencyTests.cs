@@ -14,21 +14,84 @@ public class TrainingStateConsistencyTests
 {
     private static TrainingData Xor() => new([0, 0, 0, 1, 1, 0, 1, 1], 2, [0, 1, 1, 0], 1);
 
-    [Fact]
-    public void ContinuingWithAnOptimizerOfAnotherStateShapeStartsItsStateAfresh()
+    private static Network XorNetwork()
     {
         var net = new Network(2, new DenseLayer(4, Activation.Tanh), new DenseLayer(1, Activation.Sigmoid));
         net.Initialize(1);
-        var state = new TrainingState(net);
-        NetworkTrainer.Fit(state, Xor(), null, new TrainingOptions { Loss = new BinaryCrossEntropyLoss(), Epochs = 1, BatchSize = 4 });
+        return net;
+    }
+
+    private static TrainingOptions XorOptions(IOptimizer optimizer) => new()
+    {
+        Loss = new BinaryCrossEntropyLoss(), Optimizer = optimizer, Epochs = 1, BatchSize = 4,
+    };
+
+    [Fact]
+    public void ContinuingAStateOfTheSameOptimizerNameButAnotherBufferCountIsRefusedNamingBothCounts()
+    {
+        // Adam saves two buffers; AMSGrad (also named "Adam") needs three. Starting AMSGrad's state afresh would
+        // silently give a run that no uninterrupted run matches, so training refuses and leaves the state untouched.
+        var state = new TrainingState(XorNetwork());
+        NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdamOptimizer()));
         Assert.Equal(2, state.OptimizerState!.BufferCount);
-        // Same name ("Adam"), three buffers instead of two: the old state must not be handed to it.
-        NetworkTrainer.Fit(state, Xor(), null, new TrainingOptions
-        {
-            Loss = new BinaryCrossEntropyLoss(), Optimizer = new AdamOptimizer(amsgrad: true), Epochs = 1, BatchSize = 4,
-        });
-        Assert.Equal(3, state.OptimizerState!.BufferCount);
-        Assert.True(AllFinite(net.Parameters.Span));
+        var saved = state.OptimizerState;
+        var parameters = state.Network.Parameters.ToArray();
+
+        var e = Assert.Throws<InvalidOperationException>(() => NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdamOptimizer(amsgrad: true))));
+
+        Assert.Contains("Adam", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expects 3 buffer(s)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 2 buffer(s)", e.Message, StringComparison.Ordinal);
+        Assert.Same(saved, state.OptimizerState);
+        Assert.Equal(1, state.EpochsCompleted);
+        Assert.True(BitIdentical(parameters, state.Network.Parameters.Span));
+    }
+
+    [Fact]
+    public void AnAmsGradStateThatLostItsRunningMaximumIsRefused()
+    {
+        // What a checkpoint that keeps only two optimizer buffers would hand back.
+        var state = new TrainingState(XorNetwork());
+        NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdamOptimizer(amsgrad: true)));
+        var truncated = new OptimizerState(2, state.Network.ParameterCount);
+        state.OptimizerState!.Buffer(0).CopyTo(truncated.Buffer(0));
+        state.OptimizerState.Buffer(1).CopyTo(truncated.Buffer(1));
+        state.OptimizerState = truncated;
+
+        var e = Assert.Throws<InvalidOperationException>(() => NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdamOptimizer(amsgrad: true))));
+        Assert.Contains("expects 3 buffer(s)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 2 buffer(s)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AStateOfTheSameOptimizerForAnotherParameterCountIsRefusedNamingBothCounts()
+    {
+        var state = new TrainingState(XorNetwork()) { OptimizerName = "Adam", OptimizerState = new OptimizerState(2, 7) };
+        var e = Assert.Throws<InvalidOperationException>(() => NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdamOptimizer())));
+        Assert.Contains($"expects 2 buffer(s) of {state.Network.ParameterCount} values", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 2 buffer(s) of 7 values", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContinuingWithAnotherOptimizerStartsItsStateAfresh()
+    {
+        // A warm start with another optimizer (another name) is legitimate: its state starts from zero.
+        var state = new TrainingState(XorNetwork());
+        NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdamOptimizer()));
+        Assert.Equal(2, state.OptimizerState!.BufferCount);
+
+        var afterAdam = state.Clone();
+        NetworkTrainer.Fit(state, Xor(), null, XorOptions(new AdagradOptimizer()));
+        Assert.Equal("Adagrad", state.OptimizerName);
+        Assert.Equal(1, state.OptimizerState!.BufferCount);
+
+        // The same as Adagrad from a state that never had an optimizer state: nothing of Adam's moments leaks in.
+        var fresh = afterAdam.Clone();
+        fresh.OptimizerState = null;
+        fresh.OptimizerName = null;
+        NetworkTrainer.Fit(fresh, Xor(), null, XorOptions(new AdagradOptimizer()));
+        Assert.True(BitIdentical(fresh.Network.Parameters.Span, state.Network.Parameters.Span));
+        Assert.True(BitIdentical(fresh.OptimizerState!.Buffer(0), state.OptimizerState.Buffer(0)));
     }
 
     [Fact]

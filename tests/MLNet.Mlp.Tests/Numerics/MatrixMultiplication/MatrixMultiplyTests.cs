@@ -216,8 +216,12 @@ public class MatrixMultiplyTests
     [Fact]
     public void EmptyOutputIsANoOp()
     {
-        MatrixMultiply.Multiply(default, false, default, true, default, 0, 0, 5);
-        MatrixMultiply.Multiply(new float[5], true, default, false, default, 1, 0, 5);
+        // An m × n output with m or n = 0 has no elements: an output buffer handed in anyway is left as it was.
+        float[] c = [7f, 7f, 7f];
+        MatrixMultiply.Multiply(default, false, default, true, c, 0, 0, 5);
+        MatrixMultiply.Multiply(new float[5], true, default, false, c, 1, 0, 5);
+        MatrixMultiply.Multiply(default, false, new float[10], false, c, 0, 2, 5, rowBias: new float[2], accumulate: true, maxThreads: 2);
+        Assert.Equal([7f, 7f, 7f], c);
     }
 
     [Fact]
