@@ -35,7 +35,4 @@ internal sealed class MlpScorer
         if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
             for (int i = 0; i < rows * k; i++) outputs[i] = outputs[i] * scale[i % k] + mean[i % k];
     }
-
-    /// <summary>Makes row <paramref name="row"/> of a <see cref="ScoreBatch"/> result the current outputs.</summary>
-    public void SetOutputs(ReadOnlySpan<float> batchOutputs, int row) => batchOutputs.Slice(row * _outputs.Length, _outputs.Length).CopyTo(_outputs);
 }

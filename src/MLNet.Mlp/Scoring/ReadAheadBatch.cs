@@ -5,7 +5,8 @@ using MLNet.Mlp.Numerics.Parallel;
 namespace MLNet.Mlp.Scoring;
 
 /// <summary>
-/// Rows a Transform cursor has read ahead, and their scores. Scoring runs as independent blocks of at most
+/// Rows a Transform cursor has read ahead (their features and row ids; the pass-through values are in the cursor's
+/// <see cref="BufferedColumn"/>s, at <see cref="SlotBase"/> + row), and their scores. Scoring runs as independent blocks of at most
 /// <see cref="GemmDriver.DotMaxRows"/> rows that the caller and the GEMM helper threads share
 /// (<see cref="ParallelChunks"/>); each block is an ordinary one-thread <see cref="MlpScorer.ScoreBatch"/>, and
 /// products that small take the single-row kernel path, so every value is what one-row scoring gives.
@@ -26,17 +27,22 @@ internal sealed class ReadAheadBatch : IChunkedWork
     /// <param name="scorer">Scores the blocks (only its model is read, so helpers may share it).</param>
     /// <param name="featureCount">Features per row.</param>
     /// <param name="outputCount">Outputs per row.</param>
-    /// <param name="rowCount">Rows in the input when known: a small view gets small buffers.</param>
-    public ReadAheadBatch(MlpScorer scorer, int featureCount, int outputCount, long? rowCount)
+    /// <param name="capacity">Rows the batch holds (see <see cref="CapacityFor"/>).</param>
+    /// <param name="slotBase">Where its rows start in the cursor's pass-through column buffers.</param>
+    public ReadAheadBatch(MlpScorer scorer, int featureCount, int outputCount, int capacity, int slotBase)
     {
         _scorer = scorer;
         _featureCount = featureCount;
         _outputCount = outputCount;
-        Capacity = (int)Math.Clamp(rowCount ?? MaxCapacity, 1, MaxCapacity);
+        Capacity = capacity;
+        SlotBase = slotBase;
         Features = new float[Capacity * featureCount];
         Outputs = new float[Capacity * outputCount];
         Ids = new DataViewRowId[Capacity];
     }
+
+    /// <summary>Rows per batch for an input of <paramref name="rowCount"/> rows when known: a small view gets small buffers.</summary>
+    public static int CapacityFor(long? rowCount) => (int)Math.Clamp(rowCount ?? MaxCapacity, 1, MaxCapacity);
 
     /// <summary>Rows this batch can hold.</summary>
     public int Capacity { get; }
@@ -47,17 +53,17 @@ internal sealed class ReadAheadBatch : IChunkedWork
     /// <summary>[<see cref="Capacity"/> × outputs]; valid once <see cref="CompleteScoring"/> has returned.</summary>
     public float[] Outputs { get; }
 
-    /// <summary>The row id of each row read, to check that the main cursor is on the same row.</summary>
+    /// <summary>The input's row id of each row read.</summary>
     public DataViewRowId[] Ids { get; }
 
-    /// <summary>Cursor position of the first row.</summary>
-    public long Start { get; set; } = -1;
+    /// <summary>The first slot of this batch's rows in the pass-through column buffers.</summary>
+    public int SlotBase { get; }
 
     /// <summary>Rows held (0: none).</summary>
     public int Count { get; set; }
 
-    /// <summary>Whether the batch holds the row at <paramref name="position"/>.</summary>
-    public bool Contains(long position) => Count > 0 && position >= Start && position < Start + Count;
+    /// <summary>The outputs of row <paramref name="row"/>; valid once <see cref="CompleteScoring"/> has returned.</summary>
+    public ReadOnlySpan<float> OutputsOf(int row) => Outputs.AsSpan(row * _outputCount, _outputCount);
 
     /// <summary>Starts scoring the rows held; the helpers work on it until <see cref="CompleteScoring"/>.</summary>
     public void BeginScoring()

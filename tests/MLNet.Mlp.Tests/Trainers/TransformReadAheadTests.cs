@@ -194,6 +194,35 @@ public class TransformReadAheadTests
         }
     }
 
+    [Fact]
+    public void ReadingAheadWithPassThroughColumnsAllocatesNothingPerRow()
+    {
+        var (ml, _, _, model) = Train("Relu");
+        var raw = ml.Data.LoadFromEnumerable(Wide(4000, seed: 9));
+        var scored = model.Transform(KeyedWithThreeClasses(ml, raw));
+        var columns = new[] { "Features", "Label", "Score", "PredictedLabel" }.Select(n => scored.Schema[n]).ToArray();
+        using var cursor = scored.GetRowCursor(columns);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[0]);
+        var getLabel = cursor.GetGetter<uint>(columns[1]);
+        var getScore = cursor.GetGetter<VBuffer<float>>(columns[2]);
+        var getPredicted = cursor.GetGetter<uint>(columns[3]);
+        VBuffer<float> features = default, score = default;
+        uint label = 0, predicted = 0;
+        long before = 0;
+        while (cursor.MoveNext())
+        {
+            // Every slot of both batches has been filled once by row 1,024; rows 1,500 to 3,999 read three more batches.
+            if (cursor.Position == 1500) before = GC.GetAllocatedBytesForCurrentThread();
+            getFeatures(ref features);
+            getLabel(ref label);
+            getScore(ref score);
+            getPredicted(ref predicted);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 2500, $"{allocated} bytes allocated over 2,500 rows");
+    }
+
     /// <summary>A row whose Features getter throws: a corrupt record, or a mapping that fails on that row.</summary>
     private sealed class UnreadableRow
     {
