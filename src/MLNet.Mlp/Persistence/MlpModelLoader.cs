@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Onnx;
 using MLNet.Mlp.Trainers;
 
@@ -62,31 +63,20 @@ internal static class MlpModelLoader
     private static Dictionary<string, OnnxModelSeal.Contents?> CheckZip(byte[] image)
     {
         var onnx = new Dictionary<string, OnnxModelSeal.Contents?>(StringComparer.Ordinal);
-        ZipArchive zip;
+        string? current = null;
         try
         {
-            zip = new ZipArchive(new MemoryStream(image, writable: false), ZipArchiveMode.Read);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new MlpModelFormatException($"Not a readable model zip: {e.Message}", null, e);
-        }
-        using (zip)
-        {
+            using var zip = new ZipArchive(new MemoryStream(image, writable: false), ZipArchiveMode.Read);
             foreach (var entry in zip.Entries)
             {
                 if (entry.FullName.EndsWith('/')) continue;
+                current = entry.FullName;
                 byte[] bytes;
-                try
+                using (var content = entry.Open())
+                using (var buffer = new MemoryStream())
                 {
-                    using var content = entry.Open();
-                    using var buffer = new MemoryStream();
                     content.CopyTo(buffer);
                     bytes = buffer.ToArray();
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
-                {
-                    throw new MlpModelFormatException($"The model zip's entry '{entry.FullName}' cannot be read: {e.Message}", entry.FullName, e);
                 }
                 uint crc = Crc32.Of(bytes);
                 if (crc != entry.Crc32)
@@ -94,6 +84,14 @@ internal static class MlpModelLoader
                 if (entry.Name == OnnxEntryName)
                     onnx[entry.FullName] = OnnxModelSeal.Open(OnnxBytes(bytes, entry.FullName), entry.FullName);
             }
+        }
+        catch (Exception e) when (e is not MlpModelFormatException and not OutOfMemoryException)
+        {
+            // ZipArchive reports a damaged directory or entry with several exception types (InvalidDataException,
+            // IOException, ArgumentException...); the caller gets the one documented type, naming the entry being read.
+            throw current is null
+                ? new MlpModelFormatException($"Not a readable model zip: {e.Message}", null, e)
+                : new MlpModelFormatException($"The model zip's entry '{current}' cannot be read: {e.Message}", current, e);
         }
         return onnx;
     }
@@ -110,11 +108,20 @@ internal static class MlpModelLoader
     private static ITransformer Restore(ITransformer node, string directory, DataViewSchema input, Dictionary<string, OnnxModelSeal.Contents?> onnx)
     {
         if (node is OnnxTransformer leaf)
+        {
+            // A multi-output regression MLP is saved as the ONNX transform alone (its Score comes out of ONNX final).
+            if (TryRestoreMlp(leaf, directory, input, onnx) is { } restored)
+            {
+                leaf.Dispose();
+                return restored;
+            }
             return new UndisposedOnnxTransformer(leaf);
+        }
         if (!IsChain(node, out var chain))
             return node;
-        if (TryRestoreMlp(chain, directory, input, onnx) is { } mlp)
-            return mlp;
+        // Innermost first: the saved MLP stage is the smallest chain holding its ONNX transform whose output columns are
+        // the MLP's (the chains inside it still show the temporary ONNX columns), so a user's transform after the MLP
+        // that happens to leave the same columns (an in-place normalizer) is never swallowed by the replacement.
         var children = new ITransformer[chain.Count];
         bool changed = false;
         var schema = input;
@@ -124,22 +131,43 @@ internal static class MlpModelLoader
             changed |= !ReferenceEquals(children[i], chain[i]);
             schema = chain[i].GetOutputSchema(schema);
         }
+        if (!children.Any(ContainsMlp) && TryRestoreMlp(node, directory, input, onnx) is { } mlp)
+        {
+            // The replaced chain's ONNX session is no longer needed.
+            (node as IDisposable)?.Dispose();
+            return mlp;
+        }
         return changed ? new TransformerChain<ITransformer>(children) : node;
     }
 
-    /// <summary>The MLP transformer <paramref name="chain"/> was saved from, or null when it is not such a chain.</summary>
-    private static MlpPredictionTransformer? TryRestoreMlp(IReadOnlyList<ITransformer> chain, string directory, DataViewSchema input,
+    private static bool ContainsMlp(ITransformer node)
+        => node is MlpPredictionTransformer || (IsChain(node, out var chain) && chain.Any(ContainsMlp));
+
+    /// <summary>The transform types <see cref="OnnxBackedTransformerFactory"/> builds an MLP stage from.</summary>
+    private static bool IsSavedMlpPart(ITransformer leaf) => leaf switch
+    {
+        OnnxTransformer or ColumnSelectingTransformer or ValueMappingTransformer => true,
+        _ => leaf.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(CustomMappingTransformer<,>)
+            && type.GetGenericArguments()[0].Assembly == typeof(MlpModelLoader).Assembly,
+    };
+
+    private static IEnumerable<ITransformer> Leaves(ITransformer node)
+        => IsChain(node, out var chain) ? chain.SelectMany(Leaves) : [node];
+
+    /// <summary>The MLP transformer <paramref name="node"/> (a chain, or the ONNX transform itself) was saved from, or null when it is not such a stage.</summary>
+    private static MlpPredictionTransformer? TryRestoreMlp(ITransformer node, string directory, DataViewSchema input,
         Dictionary<string, OnnxModelSeal.Contents?> onnx)
     {
         // The first transform, through nested chains, must be an ONNX transform reading a sealed entry.
-        ITransformer first = chain.Count > 0 ? chain[0] : null!;
-        string firstDirectory = ChildDirectory(directory, 0);
+        ITransformer? first = node;
+        string firstDirectory = directory;
         while (first != null && IsChain(first, out var inner))
         {
-            first = inner.Count > 0 ? inner[0] : null!;
+            first = inner.Count > 0 ? inner[0] : null;
             firstDirectory = ChildDirectory(firstDirectory, 0);
         }
-        if (first is not OnnxTransformer || !onnx.TryGetValue(firstDirectory + "/" + OnnxEntryName, out var contents) || contents is null)
+        if (first is not OnnxTransformer || !onnx.TryGetValue(firstDirectory + "/" + OnnxEntryName, out var contents) || contents is null
+            || !Leaves(node).All(IsSavedMlpPart))
             return null;
 
         MlpModelParameters model;
@@ -160,8 +188,7 @@ internal static class MlpModelLoader
         };
         // A chain that starts with the MLP's ONNX transform but holds more (a user's transforms after it) is not the
         // saved stage: only the chain whose output columns are the MLP's is replaced.
-        var saved = new TransformerChain<ITransformer>([.. chain]).GetOutputSchema(input);
-        return SameVisibleColumns(saved, mlp.GetOutputSchema(input)) ? mlp : null;
+        return SameVisibleColumns(node.GetOutputSchema(input), mlp.GetOutputSchema(input)) ? mlp : null;
     }
 
     private static bool SameVisibleColumns(DataViewSchema a, DataViewSchema b)

@@ -137,6 +137,39 @@ public class LoadMlpTests : IClassFixture<LoadMlpTests.TrainedPipelines>
     }
 
     [Fact]
+    public void AMultiOutputRegressionModelComesBackNativeAndBitIdentical()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(4);
+        var features = Enumerable.Range(0, 40 * 3).Select(_ => (float)random.NextDouble()).ToArray();
+        var labels = Enumerable.Range(0, 40 * 2).Select(i => features[i / 2 * 3] + (i % 2)).ToArray();
+        var data = CompatibilityData.VectorLabels(ml, features, 3, labels, 2);
+        var trained = ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [4], NumberOfEpochs = 2, Seed = 3 }).Fit(data);
+        using var saved = new MemoryStream();
+        ml.Model.Save(trained, data.Schema, saved);
+
+        var loaded = new MLContext().Model.LoadMlp(new MemoryStream(saved.ToArray()), out _);
+        Assert.IsType<MlpRegressionPredictionTransformer>(Assert.Single(Stages(loaded)));
+        Assert.Equal(GoldenOutputs.Values(trained.Transform(data)), GoldenOutputs.Values(loaded.Transform(data)));
+    }
+
+    [Fact]
+    public void ATransformAfterTheMlpThatKeepsItsColumnsIsLoadedAsItselfNotSwallowedByTheMlp()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Trainers.SyntheticData.SignalAndNoise(40, seed: 2));
+        // The normalizer after the MLP replaces Features in place: same column names and types as the MLP's output.
+        var trained = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [4], NumberOfEpochs = 2 })
+            .Append(ml.Transforms.NormalizeMinMax("Features")).Fit(data);
+        using var saved = new MemoryStream();
+        ml.Model.Save(trained, data.Schema, saved);
+
+        var loaded = new MLContext().Model.LoadMlp(new MemoryStream(saved.ToArray()), out _);
+        Assert.Equal(Stages(trained).Select(s => s.GetType().Name), Stages(loaded).Select(s => s.GetType().Name));
+        Assert.Equal(GoldenOutputs.Values(trained.Transform(data)), GoldenOutputs.Values(loaded.Transform(data)));
+    }
+
+    [Fact]
     public void ACorruptedOnnxEntryInAnOtherwiseValidZipIsRefusedNamingTheEntry()
     {
         var (_, _, path) = _trained.Pipelines["binary"];
