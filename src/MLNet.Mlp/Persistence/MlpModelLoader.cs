@@ -15,10 +15,11 @@ namespace MLNet.Mlp.Persistence;
 /// <item>The zip is checked before ML.NET sees it: every entry's bytes against the CRC-32 the zip records for them,
 /// and every ONNX entry's seal (<see cref="OnnxModelSeal"/>) against its SHA-256.</item>
 /// <item>Stock <c>Model.Load</c> reads the whole pipeline, so every other transform comes back exactly as ML.NET loads it.</item>
-/// <item>Each saved MLP stage — the chain <see cref="MlpModelSaver"/> wrote: ONNX transform, custom mapping, MapValue,
-/// DropColumns, in nested <c>TransformerChain</c>s that mirror the zip's directories — is found as the chain whose first
-/// transform reads a sealed ONNX entry and whose output columns are those of the MLP transformer restored from that
-/// seal; that chain is replaced by the transformer.</item>
+/// <item>Each saved MLP stage — what <see cref="MlpModelSaver"/> wrote: ONNX transform, custom mapping, MapValue,
+/// DropColumns in nested <c>TransformerChain</c>s that mirror the zip's directories, or the ONNX transform alone for
+/// multi-output regression — is found as the innermost chain (or ONNX transform) whose first transform reads a sealed
+/// ONNX entry, whose transforms are all of those types, and whose output columns are those of the MLP transformer
+/// restored from that seal; it is replaced by that transformer.</item>
 /// <item>ONNX transforms left in place (zips saved before the seal existed) are wrapped so that nothing disposes
 /// them: <c>PredictionEngine</c> disposes the model it was made from, which would end their ONNX session for every
 /// later engine.</item>
