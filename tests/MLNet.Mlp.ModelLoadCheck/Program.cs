@@ -8,6 +8,27 @@ using Microsoft.ML.Data;
 // for multiclass, MapKeyToValue("PredictedLabel"); writes everything to a line-based report the test parses.
 // The "pipelines" form checks several whole pipelines in one process (each manifest line: model.zip TAB data.idv TAB
 // report.txt) and writes MLNet.Mlp.ModelLoadCheck.ModelReport's report for each.
+//    or: MLNet.Mlp.ModelLoadCheck serve <binary-model.zip> <data.idv> <report.txt>
+// The "serve" form loads with mlContext.Model.LoadMlp and, three times, makes a PredictionEngine that owns the model,
+// scores every row and disposes it (what a server does per request scope); it reports the MLP stage's type and each
+// round's scores.
+if (args.Length == 4 && args[0] == "serve")
+{
+    var context = new MLContext(seed: 0);
+    var loaded = context.Model.LoadMlp(args[1], out var loadedSchema);
+    var lines = new List<string> { $"type\t{string.Join(",", Stages(loaded).Select(t => t.GetType().Name))}" };
+    var rows = context.Data.LoadFromBinary(args[2]).GetColumn<float[]>("Features").ToArray();
+    var definition = SchemaDefinition.Create(typeof(FeatureRow));
+    definition[nameof(FeatureRow.Features)].ColumnType = loadedSchema["Features"].Type;
+    for (int round = 0; round < 3; round++)
+    {
+        using var engine = context.Model.CreatePredictionEngine<FeatureRow, BinaryOut>(loaded, ignoreMissingColumns: true, inputSchemaDefinition: definition);
+        lines.Add($"round\t{round}\t{string.Join(" ", rows.Select(f => engine.Predict(new FeatureRow { Features = f }).Score.ToString("R", CultureInfo.InvariantCulture)))}");
+    }
+    File.WriteAllLines(args[3], lines);
+    return 0;
+}
+
 if (args.Length == 2 && args[0] == "pipelines")
 {
     foreach (string line in File.ReadAllLines(args[1]).Where(l => l.Length > 0))
@@ -116,6 +137,10 @@ switch (head)
 
 File.WriteAllLines(args[3], report);
 return 0;
+
+// The leaves of a (nested) transformer chain, in order.
+static IEnumerable<ITransformer> Stages(ITransformer model) =>
+    model is IEnumerable<ITransformer> chain ? chain.SelectMany(Stages) : [model];
 
 /// <summary>PredictionEngine input: just the features (the vector size comes from a schema definition).</summary>
 internal sealed class FeatureRow

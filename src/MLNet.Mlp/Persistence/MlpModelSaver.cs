@@ -32,9 +32,17 @@ internal static class MlpModelSaver
         {
             ClassValues = model.ClassValues,
         };
+        // The graph folds batch norm and label standardization into the dense layers, which changes the arithmetic; the
+        // unfolded model travels with it so that Model.LoadMlp restores the trained transformer bit for bit.
+        var onnx = OnnxModelSeal.Seal(OnnxBackedTransformerFactory.ExportModel(description, info), CheckpointWithoutOptimizerState(model),
+            transformer.FeatureColumnName, transformer.LabelColumnName);
         lock (Context)
-            return OnnxBackedTransformerFactory.Create(Context, description, info);
+            return OnnxBackedTransformerFactory.Create(Context, onnx, info);
     }
+
+    /// <summary>What scoring needs (layers, weights, statistics, classes, history): optimizer state only matters to resume training, which the checkpoint is for.</summary>
+    private static byte[] CheckpointWithoutOptimizerState(MlpModelParameters model)
+        => MlpCheckpointFormat.Serialize(new MlpModelParameters(model.Head, model.Network, model.ClassValues, model.LabelMean, model.LabelScale, null, model.History));
 
     /// <summary>The network as a stand-alone ONNX model (batched layout: input [N, features]).</summary>
     public static void ExportToOnnx(MlpModelParameters model, Stream stream, string inputName)

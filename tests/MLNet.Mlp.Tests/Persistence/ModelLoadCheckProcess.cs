@@ -23,6 +23,25 @@ internal static class ModelLoadCheckProcess
     }
 
     /// <summary>
+    /// Loads a binary model with <c>Model.LoadMlp</c> in a child process and scores <paramref name="dataPath"/> through
+    /// three PredictionEngines, each disposed before the next is made; returns the child's report ("type" line, then
+    /// one "round" line of scores per engine).
+    /// </summary>
+    public static string[] Serve(string modelPath, string dataPath)
+    {
+        string report = Path.Combine(Path.GetTempPath(), $"mlnet-mlp-report-{Guid.NewGuid():N}.txt");
+        try
+        {
+            RunProcess([CheckDll(), "serve", modelPath, dataPath, report]);
+            return File.ReadAllLines(report);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
+    /// <summary>
     /// Loads several saved pipelines in ONE child process (a process start costs about a second) and returns the
     /// <c>ModelReport</c> of each, in order.
     /// </summary>
