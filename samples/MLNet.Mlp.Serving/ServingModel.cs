@@ -8,8 +8,10 @@ namespace MLNet.Mlp.Serving;
 /// The one model the server loads at startup and shares between all requests, and the factory of the prediction
 /// engines the pool hands out. Every engine is created with <c>OwnsTransformer = false</c>: ML.NET's
 /// <see cref="PredictionEngine{TSrc, TDst}"/> otherwise disposes the model it was made from when the engine is disposed
-/// (dotnet/machinelearning#5945), and for a model read by <c>ml.Model.Load</c> that ends its ONNX Runtime session, so
-/// every later prediction through any engine would fail. The pool disposes the engines it does not keep.
+/// (dotnet/machinelearning#5945), and for a model read by stock <c>ml.Model.Load</c> that ends its ONNX Runtime
+/// session, so every later prediction through any engine would fail. The model is read with
+/// <c>ml.Model.LoadMlp</c>, which checks the zip and returns the MLP stage as the library's own transformer. The pool
+/// disposes the engines it does not keep.
 /// </summary>
 public sealed class ServingModel : IDisposable
 {
@@ -77,10 +79,11 @@ public sealed class ServingModel : IDisposable
         }
     }
 
-    // The one call that reads the model: switching to another load path (one that returns a model engines cannot
-    // dispose) changes only this line.
+    // The library's load path: the zip's integrity is checked, and the MLP stage comes back as the trained transformer
+    // type, which holds no native resource an engine could dispose. OwnsTransformer = false stays, so stages of other
+    // libraries in a user's pipeline are safe too.
     private static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
-        => ml.Model.Load(path, out inputSchema);
+        => ml.Model.LoadMlp(path, out inputSchema);
 
     private static int FeatureCountOf(DataViewSchema inputSchema, string path)
     {
