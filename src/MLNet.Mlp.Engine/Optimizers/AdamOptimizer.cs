@@ -12,7 +12,7 @@ namespace MLNet.Mlp.Optimizers;
 /// θ ← θ − η m̂ / (√v̂ + ε)
 /// </code>
 /// <para>Conventions (PyTorch's, so results can be checked against it): ε is added outside the square root, after
-/// the bias correction (one of the seed documents writes √(v̂ + ε); Keras uses ε outside too but its "ε-hat" differs:
+/// the bias correction (some texts write √(v̂ + ε); Keras uses ε outside too but its "ε-hat" differs:
 /// it adds ε to √v before correcting). Computed as PyTorch does: step size η/(1 − β₁ᵗ) and √(1 − β₂ᵗ) in double,
 /// denominator √v / √(1 − β₂ᵗ) + ε. AMSGrad keeps the maximum of the raw v and bias-corrects it with the current
 /// step, as PyTorch does (the paper has no bias correction).</para>

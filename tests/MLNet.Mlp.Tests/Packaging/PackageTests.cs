@@ -255,7 +255,7 @@ internal static class DotnetCli
     /// a non-zero exit code or on <paramref name="timeout"/>, and returns the standard output.</summary>
     public static string Run(string directory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Host())
+        var start = new ProcessStartInfo(DotnetHost.Path)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -283,17 +283,5 @@ internal static class DotnetCli
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
         return stdout.Result;
-    }
-
-    private static string Host()
-    {
-        // The SDK sets DOTNET_HOST_PATH for test runs; the test host itself usually runs under dotnet too.
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-            return host;
-        string? current = Environment.ProcessPath;
-        if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
-            return current;
-        return "dotnet";
     }
 }

@@ -64,7 +64,7 @@ internal static class ModelLoadCheckProcess
 
     private static void RunProcess(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -92,17 +92,5 @@ internal static class ModelLoadCheckProcess
         string dll = Path.Combine(testsFolder.FullName, "MLNet.Mlp.ModelLoadCheck", "bin", configuration, tfm, "MLNet.Mlp.ModelLoadCheck.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution (the test project references it for build order).");
         return dll;
-    }
-
-    private static string DotnetHost()
-    {
-        // The SDK sets DOTNET_HOST_PATH for test runs; the test host itself usually runs under dotnet too.
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-            return host;
-        string? current = Environment.ProcessPath;
-        if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
-            return current;
-        return "dotnet";
     }
 }
