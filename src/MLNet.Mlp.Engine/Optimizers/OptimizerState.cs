@@ -41,7 +41,7 @@ public sealed class OptimizerState
     /// <param name="index">0 ≤ index &lt; <see cref="BufferCount"/>.</param>
     public Span<float> Buffer(int index) => _buffers[index];
 
-    /// <summary>A deep copy (used to keep the state of the best epoch).</summary>
+    /// <summary>A deep copy (training state clones, the divergence guard's last good epoch).</summary>
     public OptimizerState Clone()
     {
         var copy = new OptimizerState(BufferCount, ParameterCount);

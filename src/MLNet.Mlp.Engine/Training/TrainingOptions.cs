@@ -81,5 +81,7 @@ public sealed class TrainingOptions
                     + $": it would cut the learning rate while training improves. Use PlateauMode.{(higherIsBetter ? "Max" : "Min")}.", nameof(Schedule));
         }
         EarlyStopping?.Validate();
+        // The transforms and the optimizer's own links form one chain: its check refuses a regularizer applied twice.
+        GradientTransformationChain.Build(Optimizer, GradientTransforms);
     }
 }

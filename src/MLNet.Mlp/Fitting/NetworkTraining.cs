@@ -29,7 +29,7 @@ internal static class NetworkTraining
         {
             result = NetworkTrainer.Fit(state, training, validation, EngineTrainingOptions.From(options, head, record =>
             {
-                // Dropped before the new copy is made, so that two copies never need memory at once (the estimate counts one).
+                // Dropped before the new copy is made, so that this copy and the next never need memory at once.
                 lastGood = null;
                 lastGood = state.Clone();
                 reporter.Epoch(record);

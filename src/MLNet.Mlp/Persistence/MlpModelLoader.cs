@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Onnx;
+using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 
 namespace MLNet.Mlp.Persistence;
@@ -181,12 +182,7 @@ internal static class MlpModelLoader
             string entry = firstDirectory + "/" + OnnxEntryName;
             throw new MlpModelFormatException($"The model zip's entry '{entry}' carries an unreadable MLP model: {e.Message}", entry, e);
         }
-        MlpPredictionTransformer mlp = model.Task switch
-        {
-            MlpTask.MulticlassClassification => new MlpMulticlassPredictionTransformer(model, input, contents.FeatureColumnName, contents.LabelColumnName ?? MlpDefaults.LabelColumnName),
-            MlpTask.BinaryClassification => new MlpBinaryPredictionTransformer(model, input, contents.FeatureColumnName),
-            _ => new MlpRegressionPredictionTransformer(model, input, contents.FeatureColumnName),
-        };
+        MlpPredictionTransformer mlp = MlpTaskHead.For(model.Task).CreateTransformer(model, input, contents.FeatureColumnName, contents.LabelColumnName);
         // A chain that starts with the MLP's ONNX transform but holds more (a user's transforms after it) is not the
         // saved stage: only the chain whose output columns are the MLP's is replaced.
         return SameVisibleColumns(node.GetOutputSchema(input), mlp.GetOutputSchema(input)) ? mlp : null;

@@ -86,4 +86,7 @@ internal sealed class BinaryTaskHead : ClassificationTaskHead
         if (outputCount != 1)
             throw new ArgumentException("A binary predictor has one output.");
     }
+
+    public override MlpPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema inputSchema, string featureColumnName, string? labelColumnName)
+        => new MlpBinaryPredictionTransformer(model, inputSchema, featureColumnName);
 }

@@ -149,6 +149,13 @@ internal abstract class MlpTaskHead
     /// <summary>Appends to <paramref name="onnx"/> the stock transforms that turn the ONNX outputs into the task's columns.</summary>
     public abstract IEstimator<ITransformer> AppendOutputMapping(MLContext ml, IEstimator<ITransformer> onnx, OnnxBackedModelInfo info);
 
+    /// <summary>The task's prediction transformer for a model read back from a saved zip.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputSchema">The schema the model is bound to.</param>
+    /// <param name="featureColumnName">The feature column.</param>
+    /// <param name="labelColumnName">The label column the model was trained on, when the zip names it.</param>
+    public abstract MlpPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema inputSchema, string featureColumnName, string? labelColumnName);
+
     /// <summary>Columns that <see cref="AppendOutputMapping"/> adds only as steps, dropped at the end of the chain.</summary>
     public virtual IEnumerable<string> MappingTemporaryColumns => [];
 

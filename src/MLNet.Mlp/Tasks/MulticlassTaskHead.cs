@@ -149,4 +149,7 @@ internal sealed class MulticlassTaskHead : ClassificationTaskHead
         if (outputCount < 2)
             throw new ArgumentException("A multiclass predictor has at least two classes.");
     }
+
+    public override MlpPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema inputSchema, string featureColumnName, string? labelColumnName)
+        => new MlpMulticlassPredictionTransformer(model, inputSchema, featureColumnName, labelColumnName ?? MlpDefaults.LabelColumnName);
 }

@@ -79,4 +79,7 @@ internal sealed class RegressionTaskHead : MlpTaskHead
         => ScoreIsVector(info.OutputCount)
             ? onnx
             : onnx.Append(ml.Transforms.CustomMapping<RegressionScoreMapping.Source, RegressionScoreMapping.Destination>(RegressionScoreMapping.Map, RegressionScoreMapping.ContractName));
+
+    public override MlpPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema inputSchema, string featureColumnName, string? labelColumnName)
+        => new MlpRegressionPredictionTransformer(model, inputSchema, featureColumnName);
 }
