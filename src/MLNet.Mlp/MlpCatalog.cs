@@ -6,7 +6,9 @@ namespace Microsoft.ML;
 /// <summary>
 /// Catalog entries for the MLP trainers, in ML.NET's style: <c>ml.MulticlassClassification.Trainers.Mlp(...)</c>,
 /// <c>ml.BinaryClassification.Trainers.Mlp(...)</c> and <c>ml.Regression.Trainers.Mlp(...)</c>, each with simple
-/// arguments for the common case and an options object for everything.
+/// arguments for the common case and an options object for everything. The trainer works in the catalog's
+/// <see cref="MLContext"/> as ML.NET's own trainers do: its log, its seed (when the options set none) and its
+/// cancellation.
 /// </summary>
 public static class MlpCatalog
 {
@@ -31,7 +33,7 @@ public static class MlpCatalog
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpMulticlassOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new MlpMulticlassTrainer(options);
+        return new MlpMulticlassTrainer(options, MlNetInternals.EnvironmentOf(catalog));
     }
 
     /// <summary>A binary MLP trainer (sigmoid output, binary cross-entropy, Adam by default).</summary>
@@ -55,7 +57,7 @@ public static class MlpCatalog
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpBinaryOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new MlpBinaryTrainer(options);
+        return new MlpBinaryTrainer(options, MlNetInternals.EnvironmentOf(catalog));
     }
 
     /// <summary>A regression MLP trainer (identity output, squared error, Adam by default).</summary>
@@ -79,7 +81,7 @@ public static class MlpCatalog
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new MlpRegressionTrainer(options);
+        return new MlpRegressionTrainer(options, MlNetInternals.EnvironmentOf(catalog));
     }
 
     private static T Configure<T>(T options, string label, string features, string? weights, int[]? hidden, int epochs, float learningRate, int batchSize)

@@ -31,7 +31,7 @@ internal static class EngineTrainingOptions
             GradientTransforms = transforms,
             Epochs = o.NumberOfEpochs,
             BatchSize = o.BatchSize,
-            Seed = o.Seed,
+            Seed = o.EffectiveSeed,
             MaxThreads = o.NumberOfThreads,
             Metric = head.CreateMetric(),
             EarlyStopping = o.EarlyStopping,

@@ -9,9 +9,9 @@ namespace MLNet.Mlp.Fitting;
 
 /// <summary>
 /// Reports one <c>Fit</c>: each event is written here once, as a structured entry for <see cref="MlpOptionsBase.Logger"/>
-/// (named values a log query can use) and as a sentence for ML.NET's log when <see cref="MlpOptionsBase.Context"/> is
-/// set (source "Mlp"). The logger gets warnings, errors and the per-epoch entries; ML.NET's log also gets the
-/// informational summaries (rows read, why training stopped).
+/// (named values a log query can use) and as a sentence for the ML.NET context's log (source "Mlp") when the fit has
+/// one, which is by default (<see cref="FitEnvironment"/>). The logger gets warnings, errors and the per-epoch entries;
+/// ML.NET's log also gets the informational summaries (rows read, why training stopped).
 /// </summary>
 internal sealed class TrainingReporter : IDisposable
 {
@@ -21,12 +21,13 @@ internal sealed class TrainingReporter : IDisposable
     private readonly string _featureColumn;
     private readonly string _metricName;
 
-    /// <param name="options">The trainer's options: the logger, the ML.NET context and the column names.</param>
+    /// <param name="options">The trainer's options: the logger and the column names.</param>
     /// <param name="metricName">The task's metric as messages name it.</param>
-    public TrainingReporter(MlpOptionsBase options, string metricName)
+    /// <param name="host">The fit's host on the ML.NET context, or null without a context.</param>
+    public TrainingReporter(MlpOptionsBase options, string metricName, IHost? host)
     {
         _logger = options.Logger;
-        _channel = options.Context != null ? ((IHostEnvironment)options.Context).Register("Mlp").Start("Training") : null;
+        _channel = host?.Start("Training");
         _labelColumn = options.LabelColumnName;
         _featureColumn = options.FeatureColumnName;
         _metricName = metricName;
@@ -101,9 +102,19 @@ internal sealed class TrainingReporter : IDisposable
     public void Epoch(EpochRecord r)
     {
         string metric = _metricName;
-        _logger?.LogInformation(
-            "Epoch {Epoch}: train loss {TrainLoss:F5}, train {MetricName} {TrainMetric:F4}, validation loss {ValidationLoss}, validation {MetricName2} {ValidationMetric}, learning rate {LearningRate:G4}, {Seconds:F2} s",
-            r.Epoch, r.TrainingLoss, metric, r.TrainingMetric, r.ValidationLoss, metric, r.ValidationMetric, r.LearningRate, r.Seconds);
+        // Without validation data the entry has no validation values at all, rather than nulls printed as "(null)".
+        if (r.ValidationLoss is double loss)
+        {
+            _logger?.LogInformation(
+                "Epoch {Epoch}: train loss {TrainLoss:F5}, train {MetricName} {TrainMetric:F4}, validation loss {ValidationLoss:F5}, validation {MetricName2} {ValidationMetric:F4}, learning rate {LearningRate:G4}, {Seconds:F2} s",
+                r.Epoch, r.TrainingLoss, metric, r.TrainingMetric, loss, metric, r.ValidationMetric, r.LearningRate, r.Seconds);
+        }
+        else
+        {
+            _logger?.LogInformation(
+                "Epoch {Epoch}: train loss {TrainLoss:F5}, train {MetricName} {TrainMetric:F4}, learning rate {LearningRate:G4}, {Seconds:F2} s",
+                r.Epoch, r.TrainingLoss, metric, r.TrainingMetric, r.LearningRate, r.Seconds);
+        }
         if (_channel != null)
         {
             var c = CultureInfo.InvariantCulture;

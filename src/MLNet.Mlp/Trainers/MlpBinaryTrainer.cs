@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Trainers;
@@ -20,7 +21,10 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<MlpBinaryOptions, MlpBinar
 {
     /// <summary>Creates the trainer; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="options">The options.</param>
-    public MlpBinaryTrainer(MlpBinaryOptions options) : base(options, MlpTaskHead.Binary) { }
+    public MlpBinaryTrainer(MlpBinaryOptions options) : this(options, null) { }
+
+    /// <summary>Creates the trainer in <paramref name="environment"/>, the context behind a catalog.</summary>
+    internal MlpBinaryTrainer(MlpBinaryOptions options, IHostEnvironment? environment) : base(options, MlpTaskHead.Binary, environment) { }
 
     private protected override MlpBinaryPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
         => new(model, trainingSchema, Options.FeatureColumnName);

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Trainers;
@@ -21,7 +22,10 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MlpMulticlassOptions, 
 {
     /// <summary>Creates the trainer; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="options">The options.</param>
-    public MlpMulticlassTrainer(MlpMulticlassOptions options) : base(options, MlpTaskHead.Multiclass) { }
+    public MlpMulticlassTrainer(MlpMulticlassOptions options) : this(options, null) { }
+
+    /// <summary>Creates the trainer in <paramref name="environment"/>, the context behind a catalog.</summary>
+    internal MlpMulticlassTrainer(MlpMulticlassOptions options, IHostEnvironment? environment) : base(options, MlpTaskHead.Multiclass, environment) { }
 
     private protected override MlpMulticlassPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
         => new(model, trainingSchema, Options.FeatureColumnName, Options.LabelColumnName);

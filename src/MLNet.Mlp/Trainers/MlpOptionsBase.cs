@@ -122,8 +122,13 @@ public abstract class MlpOptionsBase
     /// <summary>Batch normalization between each hidden layer's linear part and its activation. Default false.</summary>
     public bool BatchNormalization { get; set; }
 
-    /// <summary>Seed for initialization, shuffling, dropout and the validation split. Default 0.</summary>
-    public int Seed { get; set; } = TrainingDefaults.Seed;
+    /// <summary>
+    /// Seed for initialization, shuffling, dropout and the validation split. Null (default) takes one from the
+    /// <see cref="MLContext"/>, as ML.NET's own trainers do: a context created with a seed gives the same weights on every
+    /// run of the same program, one created without a seed gives different weights each run. A trainer with no context
+    /// (created with <c>new</c> and no <see cref="Context"/>) uses 0.
+    /// </summary>
+    public int? Seed { get; set; }
 
     /// <summary>Cores to use; null (default) for all. Weights are bit-identical for any value.</summary>
     public int? NumberOfThreads
@@ -151,7 +156,13 @@ public abstract class MlpOptionsBase
     /// <summary>Receives one structured entry per epoch (epoch, losses, metric, learning rate, seconds). Default null.</summary>
     public ILogger? Logger { get; set; }
 
-    /// <summary>When set, per-epoch messages also go to this context's <c>Log</c> event (source "Mlp"). Default null.</summary>
+    /// <summary>
+    /// The <see cref="MLContext"/> whose log gets the training messages (source "Mlp": rows read, one line per epoch, why
+    /// training stopped, every warning), whose seed is used when <see cref="Seed"/> is null, and whose
+    /// <c>CancelExecution</c> stops training at the next batch. Null (default) uses the context of the catalog that created
+    /// the trainer (<c>mlContext.BinaryClassification.Trainers.Mlp()</c> and the others); set it for a trainer created
+    /// with <c>new</c>, or to report to another context.
+    /// </summary>
     public MLContext? Context { get; set; }
 
     /// <summary>Called after each epoch (for progress displays). Default null.</summary>
@@ -163,7 +174,7 @@ public abstract class MlpOptionsBase
     /// <summary>
     /// What to do with a training or validation row whose feature vector holds NaN or ±∞. False (default): training
     /// fails with an <see cref="InvalidOperationException"/> naming the row, the slot and the column. True: such rows are
-    /// left out, and their count is reported through <see cref="Logger"/> (a warning) and <see cref="Context"/>'s log,
+    /// left out, and their count is reported through <see cref="Logger"/> (a warning) and the context's log,
     /// like rows with a missing label. Prediction is not affected: a non-finite feature gives a non-finite score.
     /// </summary>
     public bool SkipRowsWithNonFiniteFeatures { get; set; }
@@ -171,6 +182,22 @@ public abstract class MlpOptionsBase
     /// <summary>Overrides the memory a fit may use, data and model together (tests); null uses
     /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> minus the managed heap in use when the fit starts.</summary>
     internal long? AvailableMemoryBytes { get; set; }
+
+    /// <summary>The seed a fit uses: <see cref="Seed"/>, which the fit's copy of the options (<see cref="ForFit"/>) has from
+    /// the context when it was null, else 0.</summary>
+    internal int EffectiveSeed => Seed ?? TrainingDefaults.Seed;
+
+    /// <summary>A copy of these options for one fit, with the seed and cancellation token it uses; the copy keeps the
+    /// fit's settings fixed if the trainer's options are changed while it runs.</summary>
+    /// <param name="seed">The seed, or null for <see cref="TrainingDefaults.Seed"/>.</param>
+    /// <param name="cancellation">The token the fit checks.</param>
+    internal MlpOptionsBase ForFit(int? seed, CancellationToken cancellation)
+    {
+        var copy = (MlpOptionsBase)MemberwiseClone();
+        copy.Seed = seed;
+        copy.CancellationToken = cancellation;
+        return copy;
+    }
 
     /// <summary>A weight per class multiplying each example's weight (for binary: [negative, positive]); null for none.</summary>
     internal virtual float[]? ExampleWeightsByClass => null;

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MLNet.Mlp.Tasks;
 
 namespace MLNet.Mlp.Trainers;
@@ -21,7 +22,10 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<MlpRegressionOptions, 
 {
     /// <summary>Creates the trainer; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="options">The options.</param>
-    public MlpRegressionTrainer(MlpRegressionOptions options) : base(options, MlpTaskHead.Regression) { }
+    public MlpRegressionTrainer(MlpRegressionOptions options) : this(options, null) { }
+
+    /// <summary>Creates the trainer in <paramref name="environment"/>, the context behind a catalog.</summary>
+    internal MlpRegressionTrainer(MlpRegressionOptions options, IHostEnvironment? environment) : base(options, MlpTaskHead.Regression, environment) { }
 
     private protected override MlpRegressionPredictionTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema)
         => new(model, trainingSchema, Options.FeatureColumnName);

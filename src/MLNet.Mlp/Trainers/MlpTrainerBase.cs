@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 using MLNet.Mlp.Fitting;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Training;
@@ -10,24 +12,40 @@ namespace MLNet.Mlp.Trainers;
 /// validation examples, builds the network from the options (or continues a previous model's), trains it with the
 /// engine's <see cref="NetworkTrainer"/> and wraps the result in the task's prediction transformer.
 /// </summary>
+/// <remarks>
+/// A trainer from a catalog method (<c>mlContext.BinaryClassification.Trainers.Mlp()</c> and the others) works in that
+/// <see cref="MLContext"/> as ML.NET's own trainers do: its messages and warnings go to <c>mlContext.Log</c>, its seed
+/// is used when <see cref="MlpOptionsBase.Seed"/> is null, and <c>CancelExecution</c> stops training at the next batch
+/// (see <see cref="MlpOptionsBase.Context"/>).
+/// </remarks>
 /// <typeparam name="TOptions">The task's options.</typeparam>
 /// <typeparam name="TTransformer">The task's prediction transformer.</typeparam>
-public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTransformer>
+public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator<TTransformer, MlpModelParameters>
     where TOptions : MlpOptionsBase
     where TTransformer : MlpPredictionTransformer
 {
-    private readonly MlpTaskHead _head;
+    // Reads the data once into memory, so asks for no cache; takes validation data and continues previous models.
+    private static readonly TrainerInfo SharedInfo = MlNetInternals.TrainerInfo(normalization: true, caching: false, supportsValidation: true, supportsIncrementalTraining: true);
 
-    private protected MlpTrainerBase(TOptions options, MlpTaskHead head)
+    private readonly MlpTaskHead _head;
+    private readonly IHostEnvironment? _environment;
+
+    private protected MlpTrainerBase(TOptions options, MlpTaskHead head, IHostEnvironment? environment)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
         _head = head;
+        _environment = environment;
     }
 
     /// <summary>The options this trainer was created with.</summary>
     public TOptions Options { get; }
+
+    /// <summary>What ML.NET's generic code asks of a trainer: it needs normalized features
+    /// (<see cref="TrainerInfo.NeedNormalization"/>) and no cache in front of it (<see cref="TrainerInfo.WantCaching"/>
+    /// false: it reads the data once into memory).</summary>
+    public TrainerInfo Info => SharedInfo;
 
     private protected abstract TTransformer CreateTransformer(MlpModelParameters model, DataViewSchema trainingSchema);
 
@@ -55,9 +73,10 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
     public TTransformer Fit(IDataView trainData, IDataView? validationData, MlpModelParameters? previousModel)
     {
         ArgumentNullException.ThrowIfNull(trainData);
-        var o = Options;
+        using var environment = FitEnvironment.Start(Options, _environment);
+        var o = (TOptions)environment.Options;
         ValidationSet.RequireOneSource(validationData, o.ValidationFraction);
-        using var reporter = new TrainingReporter(o, _head.MetricName);
+        using var reporter = new TrainingReporter(o, _head.MetricName, environment.Host);
 
         // 0. The memory the whole fit needs, before anything is allocated: the model's part now, with the data's when
         //    the views know their row counts; otherwise the data's is checked as it is read.
@@ -84,7 +103,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         }
         else if (o.ValidationFraction is float fraction)
         {
-            (training, validation) = ValidationSet.Split(train.Data, fraction, o.Seed);
+            (training, validation) = ValidationSet.Split(train.Data, fraction, o.EffectiveSeed);
         }
         ValidationSet.RequireSameShape(training, validation);
         int outputs = train.Label.OutputCount;
@@ -104,7 +123,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         {
             standardization = o.StandardizesLabels ? LabelStandardization.Fit(training) : null;
             var network = NetworkBuilder.Build(o, _head, training.FeatureCount, outputs);
-            network.Initialize(o.Seed);
+            network.Initialize(o.EffectiveSeed);
             state = new TrainingState(network);
         }
         if (standardization != null)
