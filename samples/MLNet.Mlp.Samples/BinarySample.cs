@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -35,7 +34,6 @@ public static class BinarySample
         var options = new MlpBinaryOptions
         {
             HiddenLayers = [16],
-            Optimizer = new AdamOptimizer(),
             LearningRate = 0.003f,
             BatchSize = 16,
             NumberOfEpochs = epochs,

@@ -5,7 +5,7 @@ const string Usage = """
     Usage: dotnet run -c Release --project samples/MLNet.Mlp.Samples -- [command] [options]
 
     Commands:
-      quickstart [epochs] [dir]   the README's first command: MNIST subset, Adam, evaluate, save, reload (default)
+      quickstart [epochs] [dir]   the README's first command: MNIST subset, default options, evaluate, save, reload (default)
       tutorial                    the classic Keras MNIST example: 784-128-10, SGD lr 0.01, batch 20; writes loss.png
       optimizers                  the same network with SGD, momentum, Nesterov, RMSProp, Adagrad, Adam, AdamW;
                                   writes optimizers-loss.png, optimizers-accuracy.png and prints a table

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -34,7 +33,6 @@ public static class RegressionSample
         var options = new MlpRegressionOptions
         {
             HiddenLayers = [32],
-            Optimizer = new AdamOptimizer(),
             LearningRate = 0.01f,
             BatchSize = 16,
             NumberOfEpochs = epochs,

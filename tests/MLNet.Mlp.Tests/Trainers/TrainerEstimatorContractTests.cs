@@ -70,4 +70,21 @@ public class TrainerEstimatorContractTests
         Assert.Equal(["normalize"], mlpSteps);
         Assert.Equal(["normalize", "cache"], sdcaSteps);
     }
+
+    /// <summary>What the README says ML.NET's internals rule out, checked so that the README is corrected when an ML.NET
+    /// upgrade lifts it: the non-generic overload looks for an internal interface on the last transformer.</summary>
+    [Fact]
+    public void NonGenericPermutationFeatureImportanceStillRefusesATrainerFromOutsideMLNet()
+    {
+        var ml = new MLContext(seed: 1);
+        var iris = TestData.Iris.Load(ml);
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { HiddenLayers = [4], NumberOfEpochs = 1 }))
+            .Fit(iris);
+
+        var error = Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.PermutationFeatureImportance(model, iris, permutationCount: 1));
+
+        Assert.Contains("does not have a compatible predictor", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, ml.MulticlassClassification.PermutationFeatureImportance(model.LastTransformer, model.Take(1).Single().Transform(iris), permutationCount: 1).Length);
+    }
 }
