@@ -54,6 +54,22 @@ public class MLContextIntegrationTests
     }
 
     [Fact]
+    public void MulticlassAndRegressionTrainersFromTheirCatalogsReportToTheContextLogToo()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = CaptureLog(ml);
+        var iris = TestData.Iris.Load(ml);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(iris).Transform(iris);
+
+        ml.MulticlassClassification.Trainers.Mlp(hiddenLayers: [4]).Fit(keyed);
+        int afterMulticlass = log.Count;
+        ml.Regression.Trainers.Mlp(hiddenLayers: [4]).Fit(TestData.Diabetes.Load(ml));
+
+        Assert.Contains(log.Take(afterMulticlass), m => m.Source.Contains("Mlp", StringComparison.Ordinal) && m.Text.StartsWith("Read 150 training rows", StringComparison.Ordinal));
+        Assert.Contains(log.Skip(afterMulticlass), m => m.Source.Contains("Mlp", StringComparison.Ordinal) && m.Text.StartsWith("Read 442 training rows", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WarningsReachTheContextLogWithNoOptionSet()
     {
         var ml = new MLContext(seed: 1);
