@@ -182,6 +182,36 @@ public class FeatureStandardizationTests
     }
 
     [Fact]
+    public void AModelWithoutItsTrainingStateContinuesOnFeaturesStandardizedByTheNewDataFromWhereItWas()
+    {
+        // A zip restores the folded network without training state: the warm start unfolds it with the new data's
+        // statistics, so training resumes from the same function, not from weights misread as standardized ones.
+        var ml = new MLContext(seed: 1);
+        var t = Data.Tabular("breast-cancer.csv");
+        var data = CompatibilityData.BooleanLabels(ml, t.Features, t.FeatureCount, t.Labels);
+        var options = new MlpBinaryOptions { HiddenLayers = [8], NumberOfEpochs = 10, Seed = 2 };
+        var trained = ml.BinaryClassification.Trainers.Mlp(options).Fit(data);
+        using var zip = new TempFile(".zip");
+        ml.Model.Save(trained, data.Schema, zip.Path);
+        var restored = new MLContext().Model.LoadMlp(zip.Path, out _);
+        var loaded = (restored as MlpPredictionTransformer ?? ((IEnumerable<ITransformer>)restored).OfType<MlpPredictionTransformer>().Single()).Model;
+        Assert.Null(loaded.TrainingState);
+
+        var (state, features) = WarmStart.ContinueFrom(loaded, new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1));
+        var standardized = new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1);
+        features!.ApplyInPlace(standardized);
+        var expected = Logits(loaded.Network, t.Features, t.Rows);
+        var actual = Logits(state.Network, standardized.Features, t.Rows);
+        for (int r = 0; r < t.Rows; r++)
+            Assert.True(Math.Abs(actual[r] - expected[r]) <= 1e-4 * (1 + Math.Abs(expected[r])), $"row {r}: unfolded {actual[r]} vs {expected[r]}");
+
+        var continued = ml.BinaryClassification.Trainers.Mlp(options).Fit(data, loaded);
+        Assert.NotNull(continued.Model.FeatureStandardization);
+        Assert.Equal(20, continued.Model.History.Count);
+        Assert.True(ml.BinaryClassification.Evaluate(continued.Transform(data)).Accuracy >= ml.BinaryClassification.Evaluate(trained.Transform(data)).Accuracy - 0.01);
+    }
+
+    [Fact]
     public void WithTheOptionOffTheModelIsTheTrainedNetworkAndItsCheckpointKeepsVersionOne()
     {
         var ml = new MLContext(seed: 1);
