@@ -35,6 +35,8 @@ switch (command)
         return GoldenCommand.Golden(rest);
     case "hashes":
         return GoldenCommand.Hashes(rest);
+    case "standardize":
+        return StandardizeBenchmark.Run(rest);
     default:
         Console.WriteLine("Usage: dotnet MLNet.Mlp.Benchmarks.dll <command> [options]   (build with -c Release)");
         Console.WriteLine("  all        everything below in one run; writes benchmarks/results.md (options: --reps N, --quick, --no-torch, --out FILE)");
@@ -54,6 +56,8 @@ switch (command)
         Console.WriteLine("  train-one W / peer-one NAME   one run in this process (what the commands above launch)");
         Console.WriteLine("  golden DIR [--retrain]   the golden model files of tests/MLNet.Mlp.Tests/Golden/v1 (see its README.md): trains them when");
         Console.WriteLine("             DIR has none, else adds this instruction set's engine outputs and resumed hashes");
+        Console.WriteLine("  standardize [--epochs N] [--folds K] [--filter TEXT]   cross-validated metric of each tabular sample fed raw, through");
+        Console.WriteLine("             NormalizeMeanVariance and NormalizeMinMax, with StandardizeFeatures on and off (100 epochs, 5 folds)");
         Console.WriteLine("  hashes [--update FILE] [--filter TEXT]   the parameter hash of every case of ParameterHashTests; --update writes this");
         Console.WriteLine("             instruction set's column of the table in FILE (tests/MLNet.Mlp.Tests/Compatibility/ParameterHashTests.cs)");
         return command == "help" ? 0 : 1;

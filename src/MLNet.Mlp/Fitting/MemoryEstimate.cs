@@ -22,6 +22,7 @@ namespace MLNet.Mlp.Fitting;
 /// says), and P more when the optimizer runs links one after another on a copy of the gradient;</item>
 /// <item>the copies training keeps: the last completed epoch's state for a diverged run, 2P + S + B × P, the divergence
 /// guard's, P + S + B × P, and the best epoch's weights when early stopping restores them, P + S;</item>
+/// <item>with standardized features, the model handed out: a network folded from the trained one, 2P + S;</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
 /// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
 /// </list>
@@ -51,7 +52,7 @@ internal sealed class MemoryEstimate
     private const string OptimizerRemedy = nameof(MlpOptionsBase.Optimizer);
 
     private readonly int _features, _targets, _outputs, _batchSize;
-    private readonly bool _weights, _standardizes, _separateValidation, _restoresBestWeights, _copiesGradient;
+    private readonly bool _weights, _standardizes, _foldsFeatures, _separateValidation, _restoresBestWeights, _copiesGradient;
     private readonly float? _validationFraction;
     private readonly (LayerShape Shape, string Name)[] _layers;
     private readonly int _widest;
@@ -71,6 +72,7 @@ internal sealed class MemoryEstimate
         _batchSize = o.BatchSize;
         _weights = o.ExampleWeightColumnName != null || o.ExampleWeightsByClass != null;
         _standardizes = o.StandardizesLabels;
+        _foldsFeatures = o.StandardizeFeatures;
         _separateValidation = separateValidation;
         _validationFraction = separateValidation ? null : o.ValidationFraction;
         _restoresBestWeights = o.EarlyStopping is { RestoreBestWeights: true };
@@ -160,6 +162,8 @@ internal sealed class MemoryEstimate
             parts.Add(new($"optimizer update copy ({_optimizerName})", Floats(p), p, LayersRemedy, OptimizerRemedy));
         parts.Add(new("copy of the last completed epoch (kept for a diverged run)", Floats(Add(Mul(2 + b, p), s)), Math.Max(p, s), LayersRemedy));
         parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
+        if (_foldsFeatures)
+            parts.Add(new("the model for raw features, folded from the trained network (StandardizeFeatures)", Floats(Add(Mul(2, p), s)), Math.Max(p, s), LayersRemedy));
         if (_restoresBestWeights)
             parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));
         var (batchFloats, batchLargest) = Workspace(batch);

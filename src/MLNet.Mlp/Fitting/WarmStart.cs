@@ -23,15 +23,22 @@ internal static class WarmStart
     }
 
     /// <summary>
-    /// A copy of the previous model's training state (the previous transformer stays immutable). A model without one
-    /// (not kept) continues from its weights, with fresh optimizer state and its history.
+    /// A copy of the previous model's training state (the previous transformer stays immutable), with the feature
+    /// standardization it trained with, so that training continues exactly. A model without one (not kept) continues
+    /// from its weights, with fresh optimizer state and its history; on standardized features when
+    /// <paramref name="standardizeOn"/> is given: its statistics, with the raw-feature weights unfolded into them.
     /// </summary>
-    public static TrainingState ContinueFrom(MlpModelParameters previous)
+    /// <param name="previous">The model to continue.</param>
+    /// <param name="standardizeOn">The training rows to standardize a model without training state by, or null.</param>
+    public static (TrainingState State, FeatureStandardization? Features) ContinueFrom(MlpModelParameters previous, TrainingData? standardizeOn)
     {
-        // A model's network is its training state's network, so copying the state copies the model.
-        if (previous.TrainingState is { } kept) return kept.Clone();
+        // The training state's network is the model's, or the one on standardized features it was folded from: copying
+        // the state copies what training continues.
+        if (previous.TrainingState is { } kept) return (kept.Clone(), previous.FeatureStandardization);
         var state = new TrainingState(previous.Network.Clone()) { EpochsCompleted = previous.History.Count };
         state.History.AddRange(previous.History);
-        return state;
+        var features = standardizeOn != null ? FeatureStandardization.Fit(standardizeOn) : null;
+        features?.UnfoldInPlace(state.Network);
+        return (state, features);
     }
 }

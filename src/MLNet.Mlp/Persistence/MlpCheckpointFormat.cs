@@ -18,7 +18,7 @@ namespace MLNet.Mlp.Persistence;
 /// state, counters, history) from which training resumes exactly. Little-endian, field by field:
 /// <code>
 /// magic    8 bytes  "MLNETMLP"
-/// version  int32    1
+/// version  int32    1, or 2 for a model whose training state is on standardized features
 /// length   int64    payload bytes
 /// payload:
 ///   task byte
@@ -32,6 +32,8 @@ namespace MLNet.Mlp.Persistence;
 ///     nullable double (bool + double), learningRate float, seconds double, steps int32)
 ///   trainingState: present bool, optimizerName string (or "" when none), step int64, epochsCompleted int32,
 ///     scheduleState double[] or absent, optimizer buffers: count int32 (−1 absent), parameterCount int32, float[] each
+///   version 2 only: featureMean float[]; featureScale float[]; trainingParameters float[] (the training state's
+///     network on standardized features; the parameters above are folded from it and take raw features)
 /// sha256   32 bytes of the payload
 /// </code>
 /// The writer builds the whole image in memory before anything reaches the destination; the reader checks the
@@ -40,7 +42,10 @@ namespace MLNet.Mlp.Persistence;
 internal static class MlpCheckpointFormat
 {
     private static readonly byte[] Magic = "MLNETMLP"u8.ToArray();
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>The version of a model without feature standardization: it is written as before version 2 existed.</summary>
+    private const int VersionWithoutFeatureStandardization = 1;
 
     public static byte[] Serialize(MlpModelParameters model)
     {
@@ -52,7 +57,7 @@ internal static class MlpCheckpointFormat
         using (var w = new BinaryWriter(image, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            w.Write(Version);
+            w.Write(model.FeatureStandardization != null ? Version : VersionWithoutFeatureStandardization);
             w.Write((long)payload.Length);
             w.Write(payload);
             w.Write(SHA256.HashData(payload));
@@ -65,8 +70,8 @@ internal static class MlpCheckpointFormat
         if (image.Length < Magic.Length + 12 + 32 || !image[..Magic.Length].SequenceEqual(Magic))
             throw new MlpCheckpointException("Not an MLNet.Mlp checkpoint: the file does not start with the \"MLNETMLP\" signature.");
         int version = BitConverter.ToInt32(image[8..12]);
-        if (version != Version)
-            throw new MlpCheckpointException($"Unsupported checkpoint version {version}; this library reads version {Version}.");
+        if (version is not (VersionWithoutFeatureStandardization or Version))
+            throw new MlpCheckpointException($"Unsupported checkpoint version {version}; this library reads versions {VersionWithoutFeatureStandardization} and {Version}.");
         long length = BitConverter.ToInt64(image[12..20]);
         if (length < 0 || length != image.Length - 20 - 32)
             throw new MlpCheckpointException($"The checkpoint is truncated or has trailing bytes: its header announces {length} payload bytes but {image.Length - 52} are present.");
@@ -76,7 +81,7 @@ internal static class MlpCheckpointFormat
         try
         {
             using var r = new BinaryReader(new MemoryStream(payload.ToArray()), Encoding.UTF8);
-            var model = ReadPayload(r, resolveActivation);
+            var model = ReadPayload(r, resolveActivation, version);
             if (r.BaseStream.Position != r.BaseStream.Length)
                 throw new MlpCheckpointException("The checkpoint has unread bytes after its last field.");
             return model;
@@ -145,13 +150,20 @@ internal static class MlpCheckpointFormat
         w.Write(s.Step);
         w.Write(s.EpochsCompleted);
         WriteDoubles(w, s.Plateau?.ToArray());
-        if (s.OptimizerState is not { } o2) { w.Write(-1); return; }
-        w.Write(o2.BufferCount);
-        w.Write(o2.ParameterCount);
-        for (int i = 0; i < o2.BufferCount; i++) WriteFloats(w, o2.Buffer(i).ToArray());
+        if (s.OptimizerState is not { } o2) w.Write(-1);
+        else
+        {
+            w.Write(o2.BufferCount);
+            w.Write(o2.ParameterCount);
+            for (int i = 0; i < o2.BufferCount; i++) WriteFloats(w, o2.Buffer(i).ToArray());
+        }
+        if (model.FeatureStandardization is not { } features) return;
+        WriteFloats(w, features.Mean);
+        WriteFloats(w, features.Scale);
+        WriteFloats(w, s.Network.ParameterArray);
     }
 
-    private static MlpModelParameters ReadPayload(BinaryReader r, Func<string, float, IActivation?>? resolve)
+    private static MlpModelParameters ReadPayload(BinaryReader r, Func<string, float, IActivation?>? resolve, int version)
     {
         byte task = r.ReadByte();
         if (!Enum.IsDefined((MlpTask)task)) throw new MlpCheckpointException($"Unknown task code {task}.");
@@ -190,9 +202,11 @@ internal static class MlpCheckpointFormat
         for (int i = 0; i < historyCount; i++)
             history.Add(new EpochRecord(r.ReadInt32(), r.ReadDouble(), ReadNullable(r), ReadNullable(r), ReadNullable(r), r.ReadSingle(), r.ReadDouble(), r.ReadInt32()));
         TrainingState? trainingState = null;
+        // Version 2: training continues from the network on standardized features, whose parameters come last.
+        var trainingNetwork = version == Version ? network.Clone() : network;
         if (r.ReadBoolean())
         {
-            trainingState = new TrainingState(network);
+            trainingState = new TrainingState(trainingNetwork);
             string name = r.ReadString();
             trainingState.OptimizerName = name.Length == 0 ? null : name;
             trainingState.Step = r.ReadInt64();
@@ -215,7 +229,23 @@ internal static class MlpCheckpointFormat
             }
             trainingState.History.AddRange(history);
         }
-        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history);
+        Fitting.FeatureStandardization? features = null;
+        if (version == Version)
+        {
+            if (trainingState == null) throw new MlpCheckpointException("A version 2 checkpoint has no training state.");
+            var featureMean = ReadFloats(r);
+            var featureScale = ReadFloats(r);
+            var trainingParameters = ReadFloats(r);
+            if (featureMean == null || featureScale == null || featureMean.Length != inputSize || featureScale.Length != inputSize)
+                throw new MlpCheckpointException($"The checkpoint's feature standardization does not cover its {inputSize} features.");
+            if (FiniteCheck.IndexOfNonFinite(featureMean) >= 0 || featureScale.Any(v => !(v > 0f) || !float.IsFinite(v)))
+                throw new MlpCheckpointException("The checkpoint's feature standardization holds a non-finite mean or a scale that is not positive and finite.");
+            if (trainingParameters == null || trainingParameters.Length != network.ParameterCount || FiniteCheck.IndexOfNonFinite(trainingParameters) >= 0)
+                throw new MlpCheckpointException($"The checkpoint's training parameters are missing, not {network.ParameterCount} values, or not finite.");
+            trainingNetwork.SetParameters(trainingParameters, state);
+            features = new Fitting.FeatureStandardization(featureMean, featureScale);
+        }
+        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history, features);
     }
 
     private static void WriteActivation(BinaryWriter w, IActivation activation)

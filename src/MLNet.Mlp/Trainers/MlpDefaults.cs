@@ -18,4 +18,7 @@ internal static class MlpDefaults
 
     /// <summary>Whether regression labels are standardized for training: true.</summary>
     public const bool StandardizeLabels = true;
+
+    /// <summary>Whether input features are standardized for training (and folded into the first layer): true.</summary>
+    public const bool StandardizeFeatures = true;
 }

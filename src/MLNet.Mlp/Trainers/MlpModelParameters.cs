@@ -14,14 +14,18 @@ public sealed class MlpModelParameters
     private readonly Network _network;
 
     internal MlpModelParameters(MlpTaskHead head, Network network, KeyValueSet? classValues, float[]? labelMean, float[]? labelScale,
-        TrainingState? trainingState, IReadOnlyList<EpochRecord> history)
+        TrainingState? trainingState, IReadOnlyList<EpochRecord> history, Fitting.FeatureStandardization? featureStandardization = null)
     {
+        // Standardized-space weights only mean something to continue training from.
+        if (featureStandardization != null && trainingState == null)
+            throw new ArgumentException("A feature standardization belongs to a training state.", nameof(featureStandardization));
         Head = head;
         _network = network;
         ClassValues = classValues;
         LabelMean = labelMean;
         LabelScale = labelScale;
         TrainingState = trainingState;
+        FeatureStandardization = featureStandardization;
         History = history.ToArray();
         _onnxExportBlocker = new Lazy<string?>(() =>
         {
@@ -83,8 +87,13 @@ public sealed class MlpModelParameters
 
     internal float[]? LabelScale { get; }
 
-    /// <summary>Optimizer state, counters and schedule state for exact continuation; null when not kept.</summary>
+    /// <summary>Optimizer state, counters and schedule state for exact continuation; null when not kept. Its network is
+    /// this model's, or, with <see cref="FeatureStandardization"/>, the one on standardized features this model's was folded from.</summary>
     internal TrainingState? TrainingState { get; }
+
+    /// <summary>The feature standardization <see cref="TrainingState"/>'s network trained with (folded into
+    /// <see cref="Network"/>, which takes raw features); null when it trained on raw features.</summary>
+    internal Fitting.FeatureStandardization? FeatureStandardization { get; }
 
     /// <summary>
     /// Writes a full-fidelity checkpoint (weights, batch-norm statistics, optimizer state, counters, history) that

@@ -119,6 +119,20 @@ public abstract class MlpOptionsBase
         set => _dropout = value >= 0f && value < 1f ? value : throw new ArgumentOutOfRangeException(nameof(DropoutRate), value, $"Invalid dropout rate: {value} (must be in [0, 1)).");
     }
 
+    /// <summary>
+    /// Standardize each feature to zero mean and unit variance for training, with the mean and standard deviation of the
+    /// training rows, each counted with its example weight (validation rows are standardized with the same values).
+    /// When training ends the standardization is folded into the first
+    /// layer's weights and biases, so the model takes raw features: prediction, saving and ONNX export cost nothing
+    /// extra and the weights seen in <see cref="MlpModelParameters.Layers"/> apply to raw features. With it a pipeline that
+    /// feeds raw columns of mixed scales, as pipelines written for tree trainers do, trains about as well as one with
+    /// <c>NormalizeMeanVariance</c> in front; a constant feature is only centered. Continuing a model (warm start) keeps
+    /// the standardization it was trained with; a model without its training state (loaded from an ML.NET zip)
+    /// continues on standardized features when this is true. Turn it off to reproduce the weights of models trained
+    /// before this option existed. Default true.
+    /// </summary>
+    public bool StandardizeFeatures { get; set; } = MlpDefaults.StandardizeFeatures;
+
     /// <summary>Batch normalization between each hidden layer's linear part and its activation. Default false.</summary>
     public bool BatchNormalization { get; set; }
 

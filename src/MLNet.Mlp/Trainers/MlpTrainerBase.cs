@@ -113,18 +113,26 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         // 3. Continue the previous model, or build and initialize a new network.
         TrainingState state;
         LabelStandardization? standardization;
+        FeatureStandardization? features;
         if (previousModel != null)
         {
             WarmStart.RequireCompatible(previousModel, _head, o, training.FeatureCount, outputs);
             standardization = LabelStandardization.Of(previousModel);
-            state = WarmStart.ContinueFrom(previousModel);
+            (state, features) = WarmStart.ContinueFrom(previousModel, o.StandardizeFeatures ? training : null);
         }
         else
         {
             standardization = o.StandardizesLabels ? LabelStandardization.Fit(training) : null;
+            features = o.StandardizeFeatures ? FeatureStandardization.Fit(training) : null;
             var network = NetworkBuilder.Build(o, _head, training.FeatureCount, outputs);
             network.Initialize(o.EffectiveSeed);
             state = new TrainingState(network);
+        }
+        if (features != null)
+        {
+            // In place: the arrays were read (or split) for this fit alone.
+            features.ApplyInPlace(training);
+            if (validation != null) features.ApplyInPlace(validation);
         }
         if (standardization != null)
         {
@@ -140,7 +148,9 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         if (model.OnnxExportBlocker is { } reason) reporter.NotSaveable(reason);
         return CreateTransformer(model, trainData.Schema);
 
-        MlpModelParameters ToModel(TrainingState s) => new(_head, s.Network, classValues, standardization?.Mean, standardization?.Scale, s, s.History);
+        // Every model handed out (the result, the diverged one) takes raw features: the standardization is folded in.
+        MlpModelParameters ToModel(TrainingState s) => new(_head, features?.Fold(s.Network) ?? s.Network, classValues, standardization?.Mean, standardization?.Scale,
+            s, s.History, features);
     }
 
     /// <summary>The schema the trained transformer will produce; checks the label, feature and weight columns.</summary>

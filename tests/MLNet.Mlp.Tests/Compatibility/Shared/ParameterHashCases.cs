@@ -190,12 +190,13 @@ internal static class ParameterHashCases
                 transforms: () => [new ClipByGlobalNorm(5f)]);
         }
 
-        // ---- The ML.NET trainers on data standardized here. ----
+        // ---- The ML.NET trainers on data standardized here. Every trainer case pins StandardizeFeatures off: the
+        // recorded bits predate it. ----
         yield return Trainer("trainer binary", d =>
         {
             var ml = new MLContext(seed: 1);
             var t = d.Tabular("breast-cancer.csv");
-            return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [16], LearningRate = 0.01f, NumberOfEpochs = 3, Seed = 2 })
+            return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [16], LearningRate = 0.01f, NumberOfEpochs = 3, Seed = 2, StandardizeFeatures = false })
                 .Fit(CompatibilityData.BooleanLabels(ml, t.StandardizedFeatures(), t.FeatureCount, t.Labels)).Model;
         });
         yield return Trainer("trainer binary positive class weight 2, GELU, two hidden layers", d =>
@@ -204,21 +205,21 @@ internal static class ParameterHashCases
             var t = d.Tabular("breast-cancer.csv");
             return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions
             {
-                HiddenLayers = [16, 8], Activation = Activation.Gelu, PositiveInstanceWeight = 2f, LearningRate = 0.01f, NumberOfEpochs = 3, BatchSize = 16, Seed = 2,
+                HiddenLayers = [16, 8], Activation = Activation.Gelu, PositiveInstanceWeight = 2f, LearningRate = 0.01f, NumberOfEpochs = 3, BatchSize = 16, Seed = 2, StandardizeFeatures = false,
             }).Fit(CompatibilityData.BooleanLabels(ml, t.StandardizedFeatures(), t.FeatureCount, t.Labels)).Model;
         });
         yield return Trainer("trainer regression standardized labels", d =>
         {
             var ml = new MLContext(seed: 1);
             var t = d.Tabular("diabetes.csv");
-            return ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [16, 8], LearningRate = 0.01f, NumberOfEpochs = 4, Seed = 2 })
+            return ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [16, 8], LearningRate = 0.01f, NumberOfEpochs = 4, Seed = 2, StandardizeFeatures = false })
                 .Fit(CompatibilityData.ScalarLabels(ml, t.StandardizedFeatures(), t.FeatureCount, t.Labels)).Model;
         });
         yield return Trainer("trainer regression raw labels", d =>
         {
             var ml = new MLContext(seed: 1);
             var t = d.Tabular("diabetes.csv");
-            return ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [16], StandardizeLabels = false, LearningRate = 0.05f, NumberOfEpochs = 4, Seed = 2 })
+            return ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [16], StandardizeLabels = false, LearningRate = 0.05f, NumberOfEpochs = 4, Seed = 2, StandardizeFeatures = false })
                 .Fit(CompatibilityData.ScalarLabels(ml, t.StandardizedFeatures(), t.FeatureCount, t.Labels)).Model;
         });
         yield return Trainer("trainer regression two outputs, standardized labels, batch norm", d =>
@@ -227,7 +228,7 @@ internal static class ParameterHashCases
             var t = d.Tabular("diabetes.csv");
             var bmi = t.FeatureColumn(2);
             var labels = Enumerable.Range(0, t.Rows).SelectMany(r => new[] { t.Labels[r], bmi[r] }).ToArray();
-            return ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [16], BatchNormalization = true, LearningRate = 0.01f, NumberOfEpochs = 4, Seed = 2 })
+            return ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [16], BatchNormalization = true, LearningRate = 0.01f, NumberOfEpochs = 4, Seed = 2, StandardizeFeatures = false })
                 .Fit(CompatibilityData.VectorLabels(ml, t.StandardizedFeatures(), t.FeatureCount, labels, 2)).Model;
         });
         yield return Trainer("trainer multiclass example weights", d =>
@@ -238,7 +239,7 @@ internal static class ParameterHashCases
             return ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions
                 {
-                    HiddenLayers = [16], ExampleWeightColumnName = "Weight", LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 3, Seed = 2,
+                    HiddenLayers = [16], ExampleWeightColumnName = "Weight", LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 3, Seed = 2, StandardizeFeatures = false,
                 }))
                 .Fit(data).LastTransformer.Model;
         });
@@ -250,7 +251,7 @@ internal static class ParameterHashCases
             return ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions
                 {
-                    HiddenLayers = [16], ClassWeights = [1f, 2.5f, 0.5f], LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 3, Seed = 2,
+                    HiddenLayers = [16], ClassWeights = [1f, 2.5f, 0.5f], LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = 3, Seed = 2, StandardizeFeatures = false,
                 }))
                 .Fit(data).LastTransformer.Model;
         });
@@ -262,7 +263,7 @@ internal static class ParameterHashCases
             var model = ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions
                 {
-                    HiddenLayers = [16], ValidationFraction = 0.25f, LearningRate = 0.05f, BatchSize = 16, NumberOfEpochs = 30, Seed = 2,
+                    HiddenLayers = [16], ValidationFraction = 0.25f, LearningRate = 0.05f, BatchSize = 16, NumberOfEpochs = 30, Seed = 2, StandardizeFeatures = false,
                     Schedule = new ReduceOnPlateauSchedule(factor: 0.5f, patience: 0),
                     EarlyStopping = new EarlyStopping { Patience = 3, MinDelta = 1e-3 },
                 }))
@@ -283,7 +284,7 @@ internal static class ParameterHashCases
                     L2Regularization = 1e-3f, GradientClipValue = 0.5f, GradientClipNorm = 1f, WeightDecay = 1e-2f,
                     Optimizer = new NesterovOptimizer(0.9f), LearningRate = 0.05f,
                     Schedule = new WarmupSchedule(10, new CosineAnnealingSchedule(30)), ScheduleUnit = ScheduleUnit.Step,
-                    BatchSize = 16, NumberOfEpochs = 4, Seed = 2,
+                    BatchSize = 16, NumberOfEpochs = 4, Seed = 2, StandardizeFeatures = false,
                 }))
                 .Fit(data).LastTransformer.Model;
         });
@@ -309,6 +310,7 @@ internal static class ParameterHashCases
                     NumberOfEpochs = 1,
                     Seed = seed,
                     NumberOfThreads = threads,
+                    StandardizeFeatures = false,
                 }))
                 .Fit(train);
             return model.LastTransformer.Model.CopyNetwork();

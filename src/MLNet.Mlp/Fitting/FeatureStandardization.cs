@@ -1,0 +1,173 @@
+using System.Runtime.InteropServices;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Networks;
+using MLNet.Mlp.Training;
+
+namespace MLNet.Mlp.Fitting;
+
+/// <summary>
+/// Input features standardized for training, x' = (x − μ)/s per feature, and folded into the first dense layer when a
+/// model is handed out (W'[u, j] = W[u, j]/s_j, b'[u] = b[u] − Σ_j μ_j/s_j·W[u, j]), so that the model computes on raw
+/// features and prediction, ONNX export and saving cost nothing extra. Adam and its kin take equal steps on every
+/// weight, which only suits inputs of comparable scale: without this a column in the thousands beside one in
+/// thousandths trains badly with any single learning rate.
+/// </summary>
+/// <remarks>
+/// The statistics are those of the training rows, weighted by the example weights. <see cref="Mean"/> and <see cref="Scale"/> are computed in double and rounded to float
+/// once; standardizing and folding both use the rounded values, so a fold repeated from a checkpoint gives the same bits.
+/// With <c>center: false</c> the mean is zero (scale only), which keeps sparse rows sparse.
+/// </remarks>
+internal sealed class FeatureStandardization
+{
+    /// <summary>A feature whose standard deviation is at most this fraction of its mean's magnitude varies only by float
+    /// rounding (float resolves about 6e-8 of a value): it is treated as constant.</summary>
+    private const double ConstantRelativeSpread = 1e-6;
+
+    /// <summary>Below this a deviation is treated as zero, so that 1/s stays far from float overflow in the fold.</summary>
+    private const double ConstantAbsoluteSpread = 1e-20;
+
+    internal FeatureStandardization(float[] mean, float[] scale)
+    {
+        if (mean.Length != scale.Length) throw new ArgumentException($"{mean.Length} means but {scale.Length} scales.", nameof(scale));
+        Mean = mean;
+        Scale = scale;
+    }
+
+    /// <summary>μ_j, the mean of each feature (0 for every feature when not centered).</summary>
+    public float[] Mean { get; }
+
+    /// <summary>s_j, the standard deviation of each feature (1 for a constant one: it is only centered).</summary>
+    public float[] Scale { get; }
+
+    /// <summary>Features per example.</summary>
+    public int FeatureCount => Mean.Length;
+
+    /// <summary>
+    /// The standardization of <paramref name="data"/>'s features: two passes in double over the rows, each row counted
+    /// with its example weight (a row of weight 2 counts as two rows, one of weight 0 not at all), so that the statistics
+    /// are those of the examples the loss sees and rows that cannot change the model cannot change its inputs either.
+    /// </summary>
+    /// <param name="data">The training rows (never the validation rows).</param>
+    /// <param name="center">False for scale only (μ = 0), the form sparse rows need.</param>
+    public static FeatureStandardization Fit(TrainingData data, bool center = true)
+    {
+        int f = data.FeatureCount, rows = data.Rows;
+        var x = data.Features;
+        // All weights zero: nothing is learnt from such data, and unweighted statistics at least keep the inputs finite.
+        var weights = data.Weights is { } given && given.Any(w => w > 0f) ? given : null;
+        double total = 0;
+        var mean = new double[f];
+        for (int r = 0; r < rows; r++)
+        {
+            double w = weights?[r] ?? 1.0;
+            if (w == 0) continue;
+            total += w;
+            var row = x.AsSpan(r * f, f);
+            for (int j = 0; j < f; j++) mean[j] += w * row[j];
+        }
+        for (int j = 0; j < f; j++) mean[j] /= total;
+        // Second pass about the mean: no cancellation for features far from zero, unlike Σx² − n·μ².
+        var variance = new double[f];
+        for (int r = 0; r < rows; r++)
+        {
+            double w = weights?[r] ?? 1.0;
+            if (w == 0) continue;
+            var row = x.AsSpan(r * f, f);
+            for (int j = 0; j < f; j++)
+            {
+                double d = row[j] - mean[j];
+                variance[j] += w * d * d;
+            }
+        }
+        for (int j = 0; j < f; j++) variance[j] /= total;
+        return FromMoments(mean, variance, center);
+    }
+
+    /// <summary>
+    /// The standardization of features with these population means and variances (computed however suits the
+    /// data's layout, e.g. over the stored values of sparse rows and the implied zeros).
+    /// </summary>
+    /// <param name="mean">Per-feature mean.</param>
+    /// <param name="variance">Per-feature population variance (about the mean).</param>
+    /// <param name="center">False for scale only: μ = 0, and a constant feature is left as it is.</param>
+    public static FeatureStandardization FromMoments(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, bool center)
+    {
+        var mu = new float[mean.Length];
+        var scale = new float[mean.Length];
+        for (int j = 0; j < mean.Length; j++)
+        {
+            double sd = Math.Sqrt(Math.Max(variance[j], 0));
+            bool constant = !(sd > ConstantAbsoluteSpread) || sd <= ConstantRelativeSpread * Math.Abs(mean[j]);
+            mu[j] = center ? (float)mean[j] : 0f;
+            scale[j] = constant ? 1f : (float)sd;
+        }
+        return new FeatureStandardization(mu, scale);
+    }
+
+    /// <summary>Standardizes <paramref name="data"/>'s feature rows in place: the arrays a fit read are its own, and a
+    /// copy of the largest buffer of the fit would double its memory.</summary>
+    public void ApplyInPlace(TrainingData data)
+    {
+        int f = RequireWidth(data.FeatureCount);
+        var x = data.Features;
+        for (int r = 0; r < data.Rows; r++)
+        {
+            var row = x.AsSpan(r * f, f);
+            for (int j = 0; j < f; j++) row[j] = (float)((row[j] - (double)Mean[j]) / Scale[j]);
+        }
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="network"/> (trained on standardized features) that computes the same on raw features:
+    /// the standardization folded into its first dense layer, in double.
+    /// </summary>
+    public Network Fold(Network network)
+    {
+        var copy = network.Clone();
+        Transform(copy, unfold: false);
+        return copy;
+    }
+
+    /// <summary>Turns <paramref name="network"/>, which computes on raw features, into one for standardized features
+    /// (the inverse of <see cref="Fold"/>, up to float rounding), in place: a warm start from a model without its
+    /// training state trains on standardized features too.</summary>
+    public void UnfoldInPlace(Network network) => Transform(network, unfold: true);
+
+    private void Transform(Network network, bool unfold)
+    {
+        RequireWidth(network.InputSize);
+        if (network.Layers[0] is not DenseLayer first)
+            throw new NotSupportedException($"Feature standardization folds into a first dense layer, but the network starts with {network.Layers[0]}.");
+        int units = first.Units, f = FeatureCount;
+        // The layer's read-only views are slices of the network's flat parameter buffer, which the fold rewrites.
+        var weights = Writable(first.Weights);
+        var bias = Writable(first.Bias);
+        for (int u = 0; u < units; u++)
+        {
+            var w = weights.Slice(u * f, f);
+            double shift = 0;
+            for (int j = 0; j < f; j++)
+            {
+                double s = Scale[j], wj = w[j];
+                if (unfold)
+                {
+                    // Raw weight w: the standardized weight is w·s, and the bias takes back μ·w.
+                    shift += Mean[j] * wj;
+                    w[j] = (float)(wj * s);
+                }
+                else
+                {
+                    shift -= Mean[j] / s * wj;
+                    w[j] = (float)(wj / s);
+                }
+            }
+            bias[u] = (float)(bias[u] + shift);
+        }
+    }
+
+    private static Span<float> Writable(ReadOnlyMemory<float> view)
+        => MemoryMarshal.TryGetArray(view, out var segment) ? segment.AsSpan() : throw new InvalidOperationException("A layer's parameters are not held in an array.");
+
+    private int RequireWidth(int features) => features == FeatureCount ? features
+        : throw new ArgumentException($"The standardization covers {FeatureCount} features but the data or network has {features}.", nameof(features));
+}
