@@ -18,7 +18,7 @@ namespace MLNet.Mlp.Persistence;
 /// state, counters, history) from which training resumes exactly. Little-endian, field by field:
 /// <code>
 /// magic    8 bytes  "MLNETMLP"
-/// version  int32    1
+/// version  int32    2 (version 1, without the stop reason, is read too)
 /// length   int64    payload bytes
 /// payload:
 ///   task byte
@@ -32,6 +32,7 @@ namespace MLNet.Mlp.Persistence;
 ///     nullable double (bool + double), learningRate float, seconds double, steps int32)
 ///   trainingState: present bool, optimizerName string (or "" when none), step int64, epochsCompleted int32,
 ///     scheduleState double[] or absent, optimizer buffers: count int32 (−1 absent), parameterCount int32, float[] each
+///   stopReason byte                                        (version 2)
 /// sha256   32 bytes of the payload
 /// </code>
 /// The writer builds the whole image in memory before anything reaches the destination; the reader checks the
@@ -40,7 +41,10 @@ namespace MLNet.Mlp.Persistence;
 internal static class MlpCheckpointFormat
 {
     private static readonly byte[] Magic = "MLNETMLP"u8.ToArray();
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>The oldest version read: version 1 lacks the stop reason, which then reads as not recorded.</summary>
+    private const int OldestVersion = 1;
 
     public static byte[] Serialize(MlpModelParameters model)
     {
@@ -65,8 +69,8 @@ internal static class MlpCheckpointFormat
         if (image.Length < Magic.Length + 12 + 32 || !image[..Magic.Length].SequenceEqual(Magic))
             throw new MlpCheckpointException("Not an MLNet.Mlp checkpoint: the file does not start with the \"MLNETMLP\" signature.");
         int version = BitConverter.ToInt32(image[8..12]);
-        if (version != Version)
-            throw new MlpCheckpointException($"Unsupported checkpoint version {version}; this library reads version {Version}.");
+        if (version is < OldestVersion or > Version)
+            throw new MlpCheckpointException($"Unsupported checkpoint version {version}; this library reads versions {OldestVersion} to {Version}.");
         long length = BitConverter.ToInt64(image[12..20]);
         if (length < 0 || length != image.Length - 20 - 32)
             throw new MlpCheckpointException($"The checkpoint is truncated or has trailing bytes: its header announces {length} payload bytes but {image.Length - 52} are present.");
@@ -76,7 +80,7 @@ internal static class MlpCheckpointFormat
         try
         {
             using var r = new BinaryReader(new MemoryStream(payload.ToArray()), Encoding.UTF8);
-            var model = ReadPayload(r, resolveActivation);
+            var model = ReadPayload(r, resolveActivation, version);
             if (r.BaseStream.Position != r.BaseStream.Length)
                 throw new MlpCheckpointException("The checkpoint has unread bytes after its last field.");
             return model;
@@ -138,7 +142,12 @@ internal static class MlpCheckpointFormat
             WriteNullable(w, e.TrainingMetric); WriteNullable(w, e.ValidationLoss); WriteNullable(w, e.ValidationMetric);
             w.Write(e.LearningRate); w.Write(e.Seconds); w.Write(e.Steps);
         }
-        var s = model.TrainingState;
+        WriteTrainingState(w, model.TrainingState);
+        w.Write((byte)model.StopReason);
+    }
+
+    private static void WriteTrainingState(BinaryWriter w, TrainingState? s)
+    {
         w.Write(s != null);
         if (s == null) return;
         w.Write(s.OptimizerName ?? "");
@@ -151,7 +160,7 @@ internal static class MlpCheckpointFormat
         for (int i = 0; i < o2.BufferCount; i++) WriteFloats(w, o2.Buffer(i).ToArray());
     }
 
-    private static MlpModelParameters ReadPayload(BinaryReader r, Func<string, float, IActivation?>? resolve)
+    private static MlpModelParameters ReadPayload(BinaryReader r, Func<string, float, IActivation?>? resolve, int version)
     {
         byte task = r.ReadByte();
         if (!Enum.IsDefined((MlpTask)task)) throw new MlpCheckpointException($"Unknown task code {task}.");
@@ -215,7 +224,14 @@ internal static class MlpCheckpointFormat
             }
             trainingState.History.AddRange(history);
         }
-        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history);
+        var stopReason = StopReason.NotRecorded;
+        if (version >= 2)
+        {
+            byte code = r.ReadByte();
+            if (!Enum.IsDefined((StopReason)code)) throw new MlpCheckpointException($"Unknown stop reason code {code}.");
+            stopReason = (StopReason)code;
+        }
+        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history, stopReason);
     }
 
     private static void WriteActivation(BinaryWriter w, IActivation activation)

@@ -114,14 +114,14 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         }
 
         // 4. Train with the engine's settings translated from the options (EngineTrainingOptions).
-        NetworkTraining.Run(state, training, validation, o, _head, reporter, ToModel);
+        var stopReason = NetworkTraining.Run(state, training, validation, o, _head, reporter, ToModel);
 
         // 5. Wrap the model in the task's transformer.
-        var model = ToModel(state);
+        var model = ToModel(state, stopReason);
         if (model.OnnxExportBlocker is { } reason) reporter.NotSaveable(reason);
         return CreateTransformer(model, trainData.Schema);
 
-        MlpModelParameters ToModel(TrainingState s) => new(_head, s.Network, classValues, standardization?.Mean, standardization?.Scale, s, s.History);
+        MlpModelParameters ToModel(TrainingState s, StopReason reason) => new(_head, s.Network, classValues, standardization?.Mean, standardization?.Scale, s, s.History, reason);
     }
 
     /// <summary>The schema the trained transformer will produce; checks the label, feature and weight columns.</summary>
