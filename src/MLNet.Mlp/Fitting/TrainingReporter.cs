@@ -110,7 +110,7 @@ internal sealed class TrainingReporter : IDisposable
                 epochs, steps, options.Convergence!.MaximumNumberOfEpochs, options.Convergence.MaximumNumberOfSteps, monitored),
             StopReason.EarlyStopped => string.Format(c, "Early stopping after epoch {0}; best epoch {1}{2}.", state.EpochsCompleted, result.BestEpoch,
                 result.RestoredBestWeights ? " (weights restored)" : ""),
-            StopReason.Cancelled => string.Format(c, "Training cancelled after {0} epochs of this run ({1} steps); the model holds the weights of the last step.", epochs, state.Step),
+            StopReason.Cancelled => string.Format(c, "Training cancelled after {0} completed epochs of this run ({1} steps in all); the model holds the weights of the last step.", epochs, state.Step),
             _ => string.Format(c, "Training completed {0} epochs ({1} steps).", epochs, steps),
         };
         Info(message);
