@@ -18,13 +18,13 @@ public static class MlpCatalog
     /// <param name="featureColumnName">Feature vector column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
     /// <param name="hiddenLayers">Hidden layer widths; null for the default, one layer of 128 units.</param>
-    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="numberOfEpochs">Passes over the data; null (default) trains until converged (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
     /// <param name="learningRate">Base learning rate.</param>
-    /// <param name="batchSize">Examples per step.</param>
+    /// <param name="batchSize">Examples per step; null (default) for 32, or every row when there are fewer.</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = MlpDefaults.LabelColumnName, string featureColumnName = MlpDefaults.FeatureColumnName, string? exampleWeightColumnName = null,
-        int[]? hiddenLayers = null, int numberOfEpochs = TrainingDefaults.NumberOfEpochs, float learningRate = TrainingDefaults.LearningRate,
-        int batchSize = TrainingDefaults.BatchSize)
+        int[]? hiddenLayers = null, int? numberOfEpochs = null, float learningRate = TrainingDefaults.LearningRate,
+        int? batchSize = null)
         => catalog.Mlp(Configure(new MlpMulticlassOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
 
     /// <summary>A multiclass MLP trainer with every option.</summary>
@@ -42,13 +42,13 @@ public static class MlpCatalog
     /// <param name="featureColumnName">Feature vector column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
     /// <param name="hiddenLayers">Hidden layer widths; null for the default, one layer of 128 units.</param>
-    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="numberOfEpochs">Passes over the data; null (default) trains until converged (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
     /// <param name="learningRate">Base learning rate.</param>
-    /// <param name="batchSize">Examples per step.</param>
+    /// <param name="batchSize">Examples per step; null (default) for 32, or every row when there are fewer.</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = MlpDefaults.LabelColumnName, string featureColumnName = MlpDefaults.FeatureColumnName, string? exampleWeightColumnName = null,
-        int[]? hiddenLayers = null, int numberOfEpochs = TrainingDefaults.NumberOfEpochs, float learningRate = TrainingDefaults.LearningRate,
-        int batchSize = TrainingDefaults.BatchSize)
+        int[]? hiddenLayers = null, int? numberOfEpochs = null, float learningRate = TrainingDefaults.LearningRate,
+        int? batchSize = null)
         => catalog.Mlp(Configure(new MlpBinaryOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
 
     /// <summary>A binary MLP trainer with every option.</summary>
@@ -66,13 +66,13 @@ public static class MlpCatalog
     /// <param name="featureColumnName">Feature vector column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column.</param>
     /// <param name="hiddenLayers">Hidden layer widths; null for the default, one layer of 128 units.</param>
-    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="numberOfEpochs">Passes over the data; null (default) trains until converged (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
     /// <param name="learningRate">Base learning rate.</param>
-    /// <param name="batchSize">Examples per step.</param>
+    /// <param name="batchSize">Examples per step; null (default) for 32, or every row when there are fewer.</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = MlpDefaults.LabelColumnName, string featureColumnName = MlpDefaults.FeatureColumnName, string? exampleWeightColumnName = null,
-        int[]? hiddenLayers = null, int numberOfEpochs = TrainingDefaults.NumberOfEpochs, float learningRate = TrainingDefaults.LearningRate,
-        int batchSize = TrainingDefaults.BatchSize)
+        int[]? hiddenLayers = null, int? numberOfEpochs = null, float learningRate = TrainingDefaults.LearningRate,
+        int? batchSize = null)
         => catalog.Mlp(Configure(new MlpRegressionOptions(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayers, numberOfEpochs, learningRate, batchSize));
 
     /// <summary>A regression MLP trainer with every option.</summary>
@@ -84,7 +84,7 @@ public static class MlpCatalog
         return new MlpRegressionTrainer(options, MlNetInternals.EnvironmentOf(catalog));
     }
 
-    private static T Configure<T>(T options, string label, string features, string? weights, int[]? hidden, int epochs, float learningRate, int batchSize)
+    private static T Configure<T>(T options, string label, string features, string? weights, int[]? hidden, int? epochs, float learningRate, int? batchSize)
         where T : MlpOptionsBase
     {
         options.LabelColumnName = label;

@@ -31,6 +31,10 @@ switch (command)
         return ServeLoadBenchmark.Run(rest);
     case "all":
         return AllBenchmarks.Run(rest);
+    case "defaults":
+        return DefaultsBenchmark.Run(rest);
+    case "defaults-one":
+        return DefaultsBenchmark.RunOne(rest);
     case "golden":
         return GoldenCommand.Golden(rest);
     case "hashes":
@@ -45,6 +49,9 @@ switch (command)
         Console.WriteLine("  torch      the PyTorch peer alone (torch/mlp_bench.py), same options as train");
         Console.WriteLine("  inference  rows/s: PredictionEngine one row at a time, Transform enumerated, ONNX-backed model after Load");
         Console.WriteLine("  peers      ML.NET's SdcaMaximumEntropy, LbfgsMaximumEntropy and LightGbm on the same split");
+        Console.WriteLine("  defaults   every option at its default: Mlp vs ML.NET's linear trainers vs scikit-learn's MLP, 5-fold CV on small tables");
+        Console.WriteLine("             (NormalizeMeanVariance / StandardScaler in front), then full MNIST and Fashion-MNIST (Fit time, epochs, steps)");
+        Console.WriteLine("             options: --tables-only, --mnist-only, --filter NAME");
         Console.WriteLine("  memory     peak working set of a fresh process training W3, next to the data size as floats");
         Console.WriteLine("  gemm       GFLOP/s of MatrixMultiply for the network's shapes at 1 and 2 threads, next to the measured FMA peak");
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");

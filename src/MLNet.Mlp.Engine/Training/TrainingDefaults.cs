@@ -15,8 +15,34 @@ public static class TrainingDefaults
     /// <summary>Examples per optimizer step: 32, Keras's default.</summary>
     public const int BatchSize = 32;
 
-    /// <summary>Passes over the training data: 10.</summary>
+    /// <summary>
+    /// The batch size for <paramref name="rows"/> training rows when none is set: <see cref="BatchSize"/>, or every row
+    /// when there are fewer. Small tables need the steps of small batches: scikit-learn's min(200, n) gives iris one
+    /// step per epoch, 200 in all, which leaves a network far from converged; a large data set's time is bounded by
+    /// <see cref="MaximumNumberOfSteps"/> instead.
+    /// </summary>
+    /// <param name="rows">Training rows; positive.</param>
+    public static int BatchSizeFor(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        return Math.Min(BatchSize, rows);
+    }
+
+    /// <summary>Passes over the training data when a fixed number is run: 10.</summary>
     public const int NumberOfEpochs = 10;
+
+    /// <summary><see cref="ConvergenceCriterion.Tolerance"/>: 1e-4, scikit-learn's <c>tol</c>.</summary>
+    public const double ConvergenceTolerance = 1e-4;
+
+    /// <summary><see cref="ConvergenceCriterion.Patience"/>: 10 epochs, scikit-learn's <c>n_iter_no_change</c>.</summary>
+    public const int ConvergencePatience = 10;
+
+    /// <summary><see cref="ConvergenceCriterion.MaximumNumberOfEpochs"/>: 200, scikit-learn's <c>max_iter</c>.</summary>
+    public const int MaximumNumberOfEpochs = 200;
+
+    /// <summary><see cref="ConvergenceCriterion.MaximumNumberOfSteps"/>: 20,000 optimizer steps, which bounds the time a
+    /// large data set takes (11 epochs of 60,000 rows in batches of 32) while a small one reaches its epoch limit first.</summary>
+    public const long MaximumNumberOfSteps = 20_000;
 
     /// <summary>The width of the single hidden layer of the default network: 128.</summary>
     public const int HiddenLayerWidth = 128;

@@ -30,8 +30,12 @@ public sealed class TrainingOptions
     /// <summary>Gradient transforms applied in order before each update (clipping, L2). Default none.</summary>
     public IReadOnlyList<IGradientTransform> GradientTransforms { get; init; } = [];
 
-    /// <summary>Epochs to run in this call; positive. Default 10.</summary>
+    /// <summary>Epochs to run in this call; positive. Default 10. Not used when <see cref="Convergence"/> is set.</summary>
     public int Epochs { get; init; } = TrainingDefaults.NumberOfEpochs;
+
+    /// <summary>Train until converged instead of for <see cref="Epochs"/> epochs: the rule that ends the run and its
+    /// limits. Default null (a fixed number of epochs).</summary>
+    public ConvergenceCriterion? Convergence { get; init; }
 
     /// <summary>Examples per step: 1 is stochastic gradient descent, the row count is batch gradient descent. Default 32.</summary>
     public int BatchSize { get; init; } = TrainingDefaults.BatchSize;
@@ -81,6 +85,7 @@ public sealed class TrainingOptions
                     + $": it would cut the learning rate while training improves. Use PlateauMode.{(higherIsBetter ? "Max" : "Min")}.", nameof(Schedule));
         }
         EarlyStopping?.Validate();
+        Convergence?.Validate();
         // The transforms and the optimizer's own links form one chain: its check refuses a regularizer applied twice.
         GradientTransformationChain.Build(Optimizer, GradientTransforms);
     }

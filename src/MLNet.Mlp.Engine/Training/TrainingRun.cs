@@ -26,6 +26,9 @@ internal sealed class TrainingRun
     private readonly ReduceOnPlateauSchedule? _plateau;
     private readonly PlateauState? _plateauState;
     private readonly EarlyStoppingMonitor? _earlyStopping;
+    private readonly ImprovementCriterion? _convergence;
+    private readonly ImprovementTracker _convergenceTracker = new();
+    private double? _firstBatchLoss;
     private readonly DivergenceGuard _divergence;
     private readonly StepThreadTuner _tuner;
 
@@ -48,16 +51,21 @@ internal sealed class TrainingRun
         _earlyStopping = options.EarlyStopping is { } stopping
             ? new EarlyStoppingMonitor(stopping, stopping.Monitor == MonitoredQuantity.Metric && options.Metric!.HigherIsBetter)
             : null;
+        _convergence = options.Convergence?.ToImprovementCriterion();
         _divergence = new DivergenceGuard(state);
         _tuner = new StepThreadTuner(_maxThreads);
     }
 
-    /// <summary>Trains <see cref="TrainingOptions.Epochs"/> epochs unless early stopping or cancellation ends the run sooner.</summary>
+    /// <summary>Trains <see cref="TrainingOptions.Epochs"/> epochs, or until converged within the limits of
+    /// <see cref="TrainingOptions.Convergence"/>, unless early stopping or cancellation ends the run sooner.</summary>
     public TrainingResult Run()
     {
         var history = new List<EpochRecord>();
         var reason = StopReason.Completed;
-        for (int epochOfRun = 0; epochOfRun < _options.Epochs && reason == StopReason.Completed; epochOfRun++)
+        var convergence = _options.Convergence;
+        int epochs = convergence?.MaximumNumberOfEpochs ?? _options.Epochs;
+        long firstStep = _state.Step;
+        for (int epochOfRun = 0; epochOfRun < epochs && reason == StopReason.Completed; epochOfRun++)
         {
             var record = TrainEpoch();
             if (record is null)
@@ -70,12 +78,21 @@ internal sealed class TrainingRun
             _divergence.EpochCompleted();
             ReportToSchedule(record);
             if (_earlyStopping?.ShouldStop(epochOfRun, record, _state.Network) == true) reason = StopReason.EarlyStopped;
+            else if (convergence != null) reason = ConvergenceReason(record, epochOfRun + 1, _state.Step - firstStep, convergence);
             _options.EpochCompleted?.Invoke(record);
         }
 
         // A cancelled run keeps the weights of its last step.
         bool restored = reason != StopReason.Cancelled && _earlyStopping?.RestoreBestWeights(_state.Network, _state.EpochsCompleted) == true;
-        return new TrainingResult(history, reason, _earlyStopping?.BestEpoch, restored);
+        return new TrainingResult(history, reason, _earlyStopping?.BestEpoch, restored) { FirstBatchLoss = _firstBatchLoss };
+    }
+
+    /// <summary>Whether a run until convergence ends after this epoch: converged, at a limit, or not yet (Completed).</summary>
+    private StopReason ConvergenceReason(EpochRecord record, int epochsOfRun, long stepsOfRun, ConvergenceCriterion convergence)
+    {
+        if (!_convergenceTracker.Report(record.MonitoredValue(MonitoredQuantity.Loss), _convergence!) && _convergenceTracker.IsPatienceExhausted(_convergence!))
+            return StopReason.Converged;
+        return epochsOfRun >= convergence.MaximumNumberOfEpochs || stepsOfRun >= convergence.MaximumNumberOfSteps ? StopReason.ReachedLimit : StopReason.Completed;
     }
 
     /// <summary>
@@ -161,8 +178,10 @@ internal sealed class TrainingRun
         totals.Steps++;
         _tuner.EndStep();
 
+        double weightSum = ExampleWeights.Total(weights, rows);
+        _firstBatchLoss ??= loss / Math.Max(weightSum, double.Epsilon);
         totals.LossSum += loss;
-        totals.WeightSum += ExampleWeights.Total(weights, rows);
+        totals.WeightSum += weightSum;
         _epochOutputs?.Add(start, _step.Output, targets, weights);
         totals.RowsTrained = start + rows;
     }

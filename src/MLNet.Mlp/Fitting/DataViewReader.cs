@@ -85,7 +85,9 @@ internal static class DataViewReader
     /// <summary>Reads the columns <paramref name="options"/> name from <paramref name="data"/>, for <paramref name="purpose"/> ("training" or "validation"),
     /// checking <paramref name="memory"/> as the rows grow.</summary>
     public static Result Read(IDataView data, MlpTaskHead head, MlpOptionsBase options, string purpose, IRowBudget? memory = null)
-        => Read(data, head, options.FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName, options.ExampleWeightsByClass, options.CancellationToken,
+        // Not the options' token: a cancelled Fit still returns a model (the initialized or warm-start one), whose
+        // shapes and label statistics come from the data; the engine sees the token before its first step.
+        => Read(data, head, options.FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName, options.ExampleWeightsByClass, CancellationToken.None,
             new Settings
             {
                 NonFinite = options.SkipRowsWithNonFiniteFeatures ? NonFiniteFeatures.Skip : NonFiniteFeatures.Throw,

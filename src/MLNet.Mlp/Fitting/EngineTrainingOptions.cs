@@ -11,8 +11,9 @@ internal static class EngineTrainingOptions
     /// <summary>The engine's settings for <paramref name="options"/> and the task's loss and metric.</summary>
     /// <param name="options">The trainer's options.</param>
     /// <param name="head">The task.</param>
+    /// <param name="trainingRows">The training rows, which the default batch size depends on.</param>
     /// <param name="epochCompleted">Runs after each epoch, before the user's <see cref="MlpOptionsBase.EpochCompleted"/>.</param>
-    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, Action<EpochRecord> epochCompleted)
+    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, Action<EpochRecord> epochCompleted)
     {
         var o = options;
         var transforms = new List<IGradientTransform>();
@@ -29,8 +30,10 @@ internal static class EngineTrainingOptions
             ScheduleUnit = o.ScheduleUnit,
             ScheduleMonitor = o.ScheduleMonitor,
             GradientTransforms = transforms,
-            Epochs = o.NumberOfEpochs,
-            BatchSize = o.BatchSize,
+            // No number of epochs: train until converged, with the engine's default rule and limits.
+            Epochs = o.NumberOfEpochs ?? TrainingDefaults.NumberOfEpochs,
+            Convergence = o.NumberOfEpochs is null ? new ConvergenceCriterion() : null,
+            BatchSize = o.BatchSize ?? TrainingDefaults.BatchSizeFor(trainingRows),
             Seed = o.EffectiveSeed,
             MaxThreads = o.NumberOfThreads,
             Metric = head.CreateMetric(),

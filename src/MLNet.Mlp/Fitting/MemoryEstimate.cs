@@ -6,6 +6,8 @@ using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 
+using MLNet.Mlp.Training;
+
 namespace MLNet.Mlp.Fitting;
 
 /// <summary>
@@ -69,7 +71,8 @@ internal sealed class MemoryEstimate
         _features = features;
         _targets = label.TargetWidth;
         _outputs = label.OutputCount;
-        _batchSize = o.BatchSize;
+        // The default batch size depends on the rows and never exceeds TrainingDefaults.BatchSize: the estimate uses that.
+        _batchSize = o.BatchSize ?? TrainingDefaults.BatchSize;
         _weights = o.ExampleWeightColumnName != null || o.ExampleWeightsByClass != null;
         _standardizes = o.StandardizesLabels;
         _foldsFeatures = o.StandardizeFeatures;
@@ -111,14 +114,14 @@ internal sealed class MemoryEstimate
         int features = DataViewReader.FeatureCount(schema, options.FeatureColumnName);
         var label = head.ReadLabelShape(schema, options.LabelColumnName);
         var layers = NetworkBuilder.Layers(options, head, label.OutputCount);
-        var optimizer = EngineTrainingOptions.From(options, head, static _ => { }).Optimizer;
+        var optimizer = EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }).Optimizer;
         return new MemoryEstimate(options, features, label, separateValidation, layers, optimizer);
     }
 
     /// <summary>The estimate for explicit shapes (tests).</summary>
     internal static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, int features, LabelShape label, bool separateValidation)
         => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
-            EngineTrainingOptions.From(options, head, static _ => { }).Optimizer);
+            EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }).Optimizer);
 
     /// <summary>The parameters of the network the options describe.</summary>
     public long ParameterCount => _parameters;

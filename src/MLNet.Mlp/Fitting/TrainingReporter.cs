@@ -89,13 +89,81 @@ internal sealed class TrainingReporter : IDisposable
             exception.Epoch, exception.Step, exception.LearningRate, exception.LastGoodEpoch);
     }
 
-    /// <summary>Why training ended before its last epoch, if it did.</summary>
-    public void Stopped(TrainingResult result, int epochsCompleted)
+    /// <summary>
+    /// Why training ended, in one line (ML.NET's log and the logger), then the warnings a user needs: a run stopped at its
+    /// limit while the loss still fell (underfit), a loss that rose by orders of magnitude (learning rate too high), a
+    /// cancelled run.
+    /// </summary>
+    /// <param name="result">The engine's result.</param>
+    /// <param name="state">The training state after the run (its counters and history).</param>
+    /// <param name="options">The engine's settings of the run.</param>
+    public void Stopped(TrainingResult result, TrainingState state, TrainingOptions options)
     {
-        if (result.StopReason == StopReason.Completed) return;
-        Info(result.StopReason == StopReason.EarlyStopped
-            ? $"Early stopping after epoch {epochsCompleted}; best epoch {result.BestEpoch}{(result.RestoredBestWeights ? " (weights restored)" : "")}."
-            : $"Training cancelled after {epochsCompleted} epochs; the model holds the weights of the last step.");
+        var c = CultureInfo.InvariantCulture;
+        int epochs = result.History.Count;
+        long steps = result.History.Sum(r => (long)r.Steps);
+        string monitored = result.History.Any(r => r.ValidationLoss != null) ? "validation loss" : "training loss";
+        string message = result.StopReason switch
+        {
+            StopReason.Converged => string.Format(c, "Training converged after {0} epochs ({1} steps): the {2} has not improved by more than {3:G3} for {4} epochs.",
+                epochs, steps, monitored, options.Convergence!.Tolerance, options.Convergence.Patience),
+            StopReason.ReachedLimit => string.Format(c, "Training stopped at its limit after {0} epochs ({1} steps; limits {2} epochs, {3} steps) before the {4} converged.",
+                epochs, steps, options.Convergence!.MaximumNumberOfEpochs, options.Convergence.MaximumNumberOfSteps, monitored),
+            StopReason.EarlyStopped => string.Format(c, "Early stopping after epoch {0}; best epoch {1}{2}.", state.EpochsCompleted, result.BestEpoch,
+                result.RestoredBestWeights ? " (weights restored)" : ""),
+            StopReason.Cancelled => string.Format(c, "Training cancelled after {0} completed epochs of this run ({1} steps in all); the model holds the weights of the last step.", epochs, state.Step),
+            _ => string.Format(c, "Training completed {0} epochs ({1} steps).", epochs, steps),
+        };
+        Info(message);
+        _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps.", result.StopReason, epochs, steps);
+
+        if (result.StopReason == StopReason.Cancelled && epochs == 0 && result.FirstBatchLoss is null)
+        {
+            Warning("Training was cancelled before its first step: the model is the initialized (or warm-start) model.");
+            _logger?.LogWarning("Training was cancelled before its first step; the model is the initialized (or warm-start) model ({StopReason}).", result.StopReason);
+        }
+        else if (result.StopReason == StopReason.Cancelled)
+        {
+            Warning(string.Format(c, "Training was cancelled after {0} epochs of this run: the model is the one trained so far.", epochs));
+            _logger?.LogWarning("Training was cancelled after {Epochs} epochs of this run; the model is the one trained so far ({StopReason}).", epochs, result.StopReason);
+        }
+
+        if (result.StopReason == StopReason.ReachedLimit) Underfit(result, monitored, options.Convergence!);
+        if (result.FirstBatchLoss is double first) LossExplosion(result, first, options);
+    }
+
+    /// <summary>A run until converged that hit its limit while the monitored loss still fell by more than the tolerance.</summary>
+    private void Underfit(TrainingResult result, string monitored, ConvergenceCriterion convergence)
+    {
+        var history = result.History;
+        int window = Math.Min(convergence.Patience, history.Count - 1);
+        if (window < 1) return;
+        double before = history[^(window + 1)].MonitoredValue(MonitoredQuantity.Loss);
+        double now = history[^1].MonitoredValue(MonitoredQuantity.Loss);
+        int suggested = 2 * history.Count;
+        Warning(string.Format(CultureInfo.InvariantCulture,
+            "Training stopped at its limit while the {0} was still falling ({1:G4} to {2:G4} over the last {3} epochs): the model may be underfit. "
+            + "Set NumberOfEpochs to train longer (e.g. {4}), or raise LearningRate.", monitored, before, now, window, suggested));
+        _logger?.LogWarning("Training stopped at its limit after {Epochs} epochs while the {Monitored} was still falling ({Before} to {Now} over the last {Window} epochs); "
+            + "set NumberOfEpochs to train longer (e.g. {SuggestedEpochs}).", history.Count, monitored, before, now, window, suggested);
+    }
+
+    /// <summary>
+    /// An epoch whose training loss is a hundred times the loss the run started from: the optimizer overshoots, which
+    /// with a finite loss never trips the divergence guard yet leaves a useless model. The suggestion is the learning
+    /// rate a hundredth as large, at most ten times the default (Adam's 0.001).
+    /// </summary>
+    private void LossExplosion(TrainingResult result, double firstBatchLoss, TrainingOptions options)
+    {
+        var peak = result.History.MaxBy(r => r.TrainingLoss);
+        if (peak is null || !(peak.TrainingLoss >= 100 * firstBatchLoss && peak.TrainingLoss >= firstBatchLoss + 1)) return;
+        float suggested = Math.Min(options.LearningRate / 100, 10 * TrainingDefaults.LearningRate);
+        Warning(string.Format(CultureInfo.InvariantCulture,
+            "The training loss rose from {0:G3} before the first step to {1:G3} in epoch {2}: learning rate {3:G3} is too high for {4}. "
+            + "Lower LearningRate (e.g. to {5:G2}).", firstBatchLoss, peak.TrainingLoss, peak.Epoch, options.LearningRate, options.Optimizer.Name, suggested));
+        _logger?.LogWarning("The training loss rose from {InitialLoss} before the first step to {PeakLoss} in epoch {Epoch}: learning rate {LearningRate} is too high "
+            + "for {Optimizer}; lower LearningRate (e.g. to {SuggestedLearningRate}).", firstBatchLoss, peak.TrainingLoss, peak.Epoch, options.LearningRate,
+            options.Optimizer.Name, suggested);
     }
 
     /// <summary>One epoch's losses, metric, learning rate and time.</summary>

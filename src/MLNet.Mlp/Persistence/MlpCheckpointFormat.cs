@@ -18,7 +18,7 @@ namespace MLNet.Mlp.Persistence;
 /// state, counters, history) from which training resumes exactly. Little-endian, field by field:
 /// <code>
 /// magic    8 bytes  "MLNETMLP"
-/// version  int32    1, or 2 for a model whose training state is on standardized features
+/// version  int32    2 (version 1, which ends after the training state, is read too)
 /// length   int64    payload bytes
 /// payload:
 ///   task byte
@@ -32,8 +32,9 @@ namespace MLNet.Mlp.Persistence;
 ///     nullable double (bool + double), learningRate float, seconds double, steps int32)
 ///   trainingState: present bool, optimizerName string (or "" when none), step int64, epochsCompleted int32,
 ///     scheduleState double[] or absent, optimizer buffers: count int32 (−1 absent), parameterCount int32, float[] each
-///   version 2 only: featureMean float[]; featureScale float[]; trainingParameters float[] (the training state's
-///     network on standardized features; the parameters above are folded from it and take raw features)
+///   version 2 only: stopReason byte; standardized bool, and when true featureMean float[]; featureScale float[];
+///     trainingParameters float[] (the training state's network on standardized features; the parameters above are
+///     folded from it and take raw features)
 /// sha256   32 bytes of the payload
 /// </code>
 /// The writer builds the whole image in memory before anything reaches the destination; the reader checks the
@@ -44,8 +45,9 @@ internal static class MlpCheckpointFormat
     private static readonly byte[] Magic = "MLNETMLP"u8.ToArray();
     public const int Version = 2;
 
-    /// <summary>The version of a model without feature standardization: it is written as before version 2 existed.</summary>
-    private const int VersionWithoutFeatureStandardization = 1;
+    /// <summary>The oldest version read: version 1 has neither the stop reason (read as not recorded) nor a feature
+    /// standardization.</summary>
+    private const int OldestVersion = 1;
 
     public static byte[] Serialize(MlpModelParameters model)
     {
@@ -57,7 +59,7 @@ internal static class MlpCheckpointFormat
         using (var w = new BinaryWriter(image, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            w.Write(model.FeatureStandardization != null ? Version : VersionWithoutFeatureStandardization);
+            w.Write(Version);
             w.Write((long)payload.Length);
             w.Write(payload);
             w.Write(SHA256.HashData(payload));
@@ -70,8 +72,8 @@ internal static class MlpCheckpointFormat
         if (image.Length < Magic.Length + 12 + 32 || !image[..Magic.Length].SequenceEqual(Magic))
             throw new MlpCheckpointException("Not an MLNet.Mlp checkpoint: the file does not start with the \"MLNETMLP\" signature.");
         int version = BitConverter.ToInt32(image[8..12]);
-        if (version is not (VersionWithoutFeatureStandardization or Version))
-            throw new MlpCheckpointException($"Unsupported checkpoint version {version}; this library reads versions {VersionWithoutFeatureStandardization} and {Version}.");
+        if (version is < OldestVersion or > Version)
+            throw new MlpCheckpointException($"Unsupported checkpoint version {version}; this library reads versions {OldestVersion} to {Version}.");
         long length = BitConverter.ToInt64(image[12..20]);
         if (length < 0 || length != image.Length - 20 - 32)
             throw new MlpCheckpointException($"The checkpoint is truncated or has trailing bytes: its header announces {length} payload bytes but {image.Length - 52} are present.");
@@ -157,6 +159,8 @@ internal static class MlpCheckpointFormat
             w.Write(o2.ParameterCount);
             for (int i = 0; i < o2.BufferCount; i++) WriteFloats(w, o2.Buffer(i).ToArray());
         }
+        w.Write((byte)model.StopReason);
+        w.Write(model.FeatureStandardization != null);
         if (model.FeatureStandardization is not { } features) return;
         WriteFloats(w, features.Mean);
         WriteFloats(w, features.Scale);
@@ -202,11 +206,9 @@ internal static class MlpCheckpointFormat
         for (int i = 0; i < historyCount; i++)
             history.Add(new EpochRecord(r.ReadInt32(), r.ReadDouble(), ReadNullable(r), ReadNullable(r), ReadNullable(r), r.ReadSingle(), r.ReadDouble(), r.ReadInt32()));
         TrainingState? trainingState = null;
-        // Version 2: training continues from the network on standardized features, whose parameters come last.
-        var trainingNetwork = version == Version ? network.Clone() : network;
         if (r.ReadBoolean())
         {
-            trainingState = new TrainingState(trainingNetwork);
+            trainingState = new TrainingState(network);
             string name = r.ReadString();
             trainingState.OptimizerName = name.Length == 0 ? null : name;
             trainingState.Step = r.ReadInt64();
@@ -230,9 +232,16 @@ internal static class MlpCheckpointFormat
             trainingState.History.AddRange(history);
         }
         Fitting.FeatureStandardization? features = null;
-        if (version == Version)
+        var stopReason = StopReason.NotRecorded;
+        if (version >= 2)
         {
-            if (trainingState == null) throw new MlpCheckpointException("A version 2 checkpoint has no training state.");
+            byte code = r.ReadByte();
+            if (!Enum.IsDefined((StopReason)code)) throw new MlpCheckpointException($"Unknown stop reason code {code}.");
+            stopReason = (StopReason)code;
+        }
+        if (version >= 2 && r.ReadBoolean())
+        {
+            if (trainingState == null) throw new MlpCheckpointException("The checkpoint has a feature standardization but no training state.");
             var featureMean = ReadFloats(r);
             var featureScale = ReadFloats(r);
             var trainingParameters = ReadFloats(r);
@@ -242,10 +251,14 @@ internal static class MlpCheckpointFormat
                 throw new MlpCheckpointException("The checkpoint's feature standardization holds a non-finite mean or a scale that is not positive and finite.");
             if (trainingParameters == null || trainingParameters.Length != network.ParameterCount || FiniteCheck.IndexOfNonFinite(trainingParameters) >= 0)
                 throw new MlpCheckpointException($"The checkpoint's training parameters are missing, not {network.ParameterCount} values, or not finite.");
-            trainingNetwork.SetParameters(trainingParameters, state);
+            // The model keeps the folded parameters read above (raw features); training continues from the network on
+            // standardized features, whose parameters come last.
+            var folded = network.Clone();
+            network.SetParameters(trainingParameters, state);
             features = new Fitting.FeatureStandardization(featureMean, featureScale);
+            return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), folded, classValues, mean, scale, trainingState, history, stopReason, features);
         }
-        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history, features);
+        return new MlpModelParameters(MlpTaskHead.For((MlpTask)task), network, classValues, mean, scale, trainingState, history, stopReason, features);
     }
 
     private static void WriteActivation(BinaryWriter w, IActivation activation)

@@ -42,7 +42,7 @@ internal static class MlpModelSaver
 
     /// <summary>What scoring needs (layers, weights, statistics, classes, history): optimizer state only matters to resume training, which the checkpoint is for.</summary>
     private static byte[] CheckpointWithoutOptimizerState(MlpModelParameters model)
-        => MlpCheckpointFormat.Serialize(new MlpModelParameters(model.Head, model.Network, model.ClassValues, model.LabelMean, model.LabelScale, null, model.History));
+        => MlpCheckpointFormat.Serialize(new MlpModelParameters(model.Head, model.Network, model.ClassValues, model.LabelMean, model.LabelScale, null, model.History, model.StopReason));
 
     /// <summary>The network as a stand-alone ONNX model (batched layout: input [N, features]).</summary>
     public static void ExportToOnnx(MlpModelParameters model, Stream stream, string inputName)

@@ -14,11 +14,13 @@ public sealed class MlpModelParameters
     private readonly Network _network;
 
     internal MlpModelParameters(MlpTaskHead head, Network network, KeyValueSet? classValues, float[]? labelMean, float[]? labelScale,
-        TrainingState? trainingState, IReadOnlyList<EpochRecord> history, Fitting.FeatureStandardization? featureStandardization = null)
+        TrainingState? trainingState, IReadOnlyList<EpochRecord> history, StopReason stopReason = StopReason.NotRecorded,
+        Fitting.FeatureStandardization? featureStandardization = null)
     {
         // Standardized-space weights only mean something to continue training from.
         if (featureStandardization != null && trainingState == null)
             throw new ArgumentException("A feature standardization belongs to a training state.", nameof(featureStandardization));
+        StopReason = stopReason;
         Head = head;
         _network = network;
         ClassValues = classValues;
@@ -59,6 +61,13 @@ public sealed class MlpModelParameters
 
     /// <summary>Every trained epoch in order (including those of earlier runs this model was warm-started from).</summary>
     public IReadOnlyList<EpochRecord> History { get; }
+
+    /// <summary>Why the training run that produced this model ended: <see cref="StopReason.Converged"/> or
+    /// <see cref="StopReason.ReachedLimit"/> when training until converged (NumberOfEpochs null),
+    /// <see cref="StopReason.Completed"/> after a fixed number of epochs, <see cref="StopReason.EarlyStopped"/>,
+    /// <see cref="StopReason.Cancelled"/>; <see cref="StopReason.Diverged"/> on the last good model of a
+    /// divergence; <see cref="StopReason.NotRecorded"/> for a model saved before the reason was recorded.</summary>
+    public StopReason StopReason { get; }
 
     /// <summary>A one-line description of the architecture, e.g. "784 → Dense(128, Relu) → Dense(10, Softmax)".</summary>
     public string Architecture => _network.Describe();

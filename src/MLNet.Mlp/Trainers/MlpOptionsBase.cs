@@ -24,8 +24,8 @@ public abstract class MlpOptionsBase
     private IOptimizer _optimizer = TrainingDefaults.Optimizer();
     private float _learningRate = TrainingDefaults.LearningRate;
     private ILearningRateSchedule _schedule = TrainingDefaults.Schedule();
-    private int _batchSize = TrainingDefaults.BatchSize;
-    private int _epochs = TrainingDefaults.NumberOfEpochs;
+    private int? _batchSize;
+    private int? _epochs;
     private float _l2;
     private float _weightDecay;
     private float? _clipValue;
@@ -86,18 +86,24 @@ public abstract class MlpOptionsBase
     /// (default) or the accuracy / R² metric — pair <see cref="MonitoredQuantity.Metric"/> with the schedule's Max mode.</summary>
     public MonitoredQuantity ScheduleMonitor { get; set; } = TrainingDefaults.ScheduleMonitor;
 
-    /// <summary>Examples per optimizer step: 1 is stochastic, the row count is full-batch gradient descent. Default 32.</summary>
-    public int BatchSize
+    /// <summary>Examples per optimizer step: 1 is stochastic, the row count is full-batch gradient descent; null
+    /// (default) for 32, or every row when there are fewer (<see cref="TrainingDefaults.BatchSizeFor"/>).</summary>
+    public int? BatchSize
     {
         get => _batchSize;
-        set => _batchSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, $"Invalid batch size: {value} (must be positive).");
+        set => _batchSize = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, $"Invalid batch size: {value} (must be positive).");
     }
 
-    /// <summary>Passes over the training data. Default 10.</summary>
-    public int NumberOfEpochs
+    /// <summary>
+    /// Passes over the training data. Null (default) trains until converged: until the validation loss (else the
+    /// training loss) has not improved by more than 1e-4 for 10 epochs, for at most 200 epochs and 20,000 optimizer
+    /// steps (<see cref="ConvergenceCriterion"/>; <see cref="MlpModelParameters.StopReason"/> says which ended the run).
+    /// A number runs exactly that many epochs (fewer with <see cref="EarlyStopping"/> or cancellation).
+    /// </summary>
+    public int? NumberOfEpochs
     {
         get => _epochs;
-        set => _epochs = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), value, $"Invalid number of epochs: {value} (must be positive).");
+        set => _epochs = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), value, $"Invalid number of epochs: {value} (must be positive).");
     }
 
     /// <summary>L2 regularization λ added to the gradient of the weights (g += λθ, i.e. ½λ‖W‖² in the loss). Default 0.</summary>
@@ -182,7 +188,9 @@ public abstract class MlpOptionsBase
     /// <summary>Called after each epoch (for progress displays). Default null.</summary>
     public Action<EpochRecord>? EpochCompleted { get; set; }
 
-    /// <summary>Stops training at the next batch when signalled; the model trained so far is returned. Default none.</summary>
+    /// <summary>Stops training at the next batch when signalled: <c>Fit</c> returns the model trained so far (the
+    /// initialized or warm-start model when signalled before the first step), with <see cref="MlpModelParameters.StopReason"/>
+    /// <see cref="StopReason.Cancelled"/>, and logs a warning. Reading the data is not interrupted. Default none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
     /// <summary>
@@ -235,7 +243,7 @@ public abstract class MlpOptionsBase
         if (DropoutRate > 0f && HiddenLayers.Length == 0)
             throw new ArgumentException("DropoutRate needs at least one hidden layer.", nameof(DropoutRate));
         // Known before any data is seen, so rejected here rather than when Fit starts.
-        if (BatchNormalization && BatchSize < 2)
+        if (BatchNormalization && BatchSize is < 2)
             throw new ArgumentException($"BatchNormalization needs at least two examples per batch, but BatchSize is {BatchSize}.", nameof(BatchSize));
         // The regularizers of these options and the optimizer's own links form one chain: its check sees every link,
         // a user's own included, and refuses one regularizer applied twice.

@@ -141,16 +141,16 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         }
 
         // 4. Train with the engine's settings translated from the options (EngineTrainingOptions).
-        NetworkTraining.Run(state, training, validation, o, _head, reporter, ToModel);
+        var stopReason = NetworkTraining.Run(state, training, validation, o, _head, reporter, ToModel);
 
         // 5. Wrap the model in the task's transformer.
-        var model = ToModel(state);
+        var model = ToModel(state, stopReason);
         if (model.OnnxExportBlocker is { } reason) reporter.NotSaveable(reason);
         return CreateTransformer(model, trainData.Schema);
 
         // Every model handed out (the result, the diverged one) takes raw features: the standardization is folded in.
-        MlpModelParameters ToModel(TrainingState s) => new(_head, features?.Fold(s.Network) ?? s.Network, classValues, standardization?.Mean, standardization?.Scale,
-            s, s.History, features);
+        MlpModelParameters ToModel(TrainingState s, StopReason reason) => new(_head, features?.Fold(s.Network) ?? s.Network, classValues,
+            standardization?.Mean, standardization?.Scale, s, s.History, reason, features);
     }
 
     /// <summary>The schema the trained transformer will produce; checks the label, feature and weight columns.</summary>

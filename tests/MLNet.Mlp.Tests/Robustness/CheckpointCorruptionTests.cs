@@ -166,7 +166,7 @@ public class CheckpointCorruptionTests
     {
         var wrongVersion = (byte[])Valid.Value.Clone();
         BitConverter.GetBytes(3).CopyTo(wrongVersion, 8);
-        Assert.Contains("Unsupported checkpoint version 3; this library reads versions 1 and 2", LoadError(wrongVersion)!.Message, StringComparison.Ordinal);
+        Assert.Contains("Unsupported checkpoint version 3; this library reads versions 1 to 2", LoadError(wrongVersion)!.Message, StringComparison.Ordinal);
 
         var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04 }.Concat(new byte[200]).ToArray();
         foreach (var foreign in new[] { zip, "hello, world"u8.ToArray(), [] })

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Tests.Trainers;
 using MLNet.Mlp.Trainers;
+using MLNet.Mlp.Training;
 using static MLNet.Mlp.Tests.Robustness.RobustnessData;
 
 namespace MLNet.Mlp.Tests.Robustness;
@@ -73,6 +75,7 @@ public class TrainingCancellationTests
         int stepsAfterCancel = optimizer.Steps - stepsAtCancel;
         Assert.InRange(stepsAfterCancel, 0, 1);
         Assert.Equal(40, stepsAtCancel);
+        Assert.Equal(StopReason.Cancelled, partial.Model.StopReason);
         Assert.True(optimizer.Steps < 125, $"{optimizer.Steps} steps: cancellation was not prompt");
         Assert.All(ModelWeights.Of(partial.Model), w => Assert.True(float.IsFinite(w)));
         Assert.All(partial.Transform(data).GetColumn<float[]>("Score"), s => Assert.True(s.All(float.IsFinite)));
@@ -87,5 +90,39 @@ public class TrainingCancellationTests
         }).Fit(data);
         Assert.Equal(2, reused.Model.History.Count);
         ModelWeights.AssertIdentical(fresh.Model, reused.Model);
+    }
+
+    [Fact]
+    public void ATokenCancelledBeforeFitReturnsTheInitializedModelWithAWarning()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.Cache(KeyedWithThreeClasses(ml, ml.Data.LoadFromEnumerable(Wide(200, seed: 1))));
+        var logger = new RecordingLogger();
+        var options = new MlpMulticlassOptions { HiddenLayers = [16], Seed = 1, Logger = logger, CancellationToken = new CancellationToken(true) };
+        var cancelled = ml.MulticlassClassification.Trainers.Mlp(options).Fit(data);
+
+        Assert.Equal(StopReason.Cancelled, cancelled.Model.StopReason);
+        Assert.Empty(cancelled.Model.History);
+        Assert.Contains(logger.At(LogLevel.Warning), w => w.Message.Contains("cancelled before its first step", StringComparison.Ordinal));
+        Assert.All(cancelled.Transform(data).GetColumn<float[]>("Score"), s => Assert.True(s.All(float.IsFinite)));
+        // It is the initialized network: continuing from it trains exactly as a fresh fit with the same seed.
+        var live = new MlpMulticlassOptions { HiddenLayers = [16], Seed = 1, NumberOfEpochs = 2 };
+        var continued = ml.MulticlassClassification.Trainers.Mlp(live).Fit(data, cancelled.Model);
+        var fresh = ml.MulticlassClassification.Trainers.Mlp(live).Fit(data);
+        ModelWeights.AssertIdentical(fresh.Model, continued.Model);
+    }
+
+    [Fact]
+    public void ATokenCancelledBeforeAWarmStartReturnsThePreviousModelsWeights()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.Cache(KeyedWithThreeClasses(ml, ml.Data.LoadFromEnumerable(Wide(200, seed: 1))));
+        var previous = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { HiddenLayers = [16], Seed = 1, NumberOfEpochs = 2 }).Fit(data);
+        var options = new MlpMulticlassOptions { HiddenLayers = [16], Seed = 1, NumberOfEpochs = 5, CancellationToken = new CancellationToken(true) };
+        var cancelled = ml.MulticlassClassification.Trainers.Mlp(options).Fit(data, previous.Model);
+
+        Assert.Equal(StopReason.Cancelled, cancelled.Model.StopReason);
+        Assert.Equal(2, cancelled.Model.History.Count);
+        ModelWeights.AssertIdentical(previous.Model, cancelled.Model);
     }
 }

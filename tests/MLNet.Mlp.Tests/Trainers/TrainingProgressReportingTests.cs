@@ -40,14 +40,17 @@ public class TrainingProgressReportingTests
     }
 
     [Fact]
-    public void LoggerReceivesExactlyOneStructuredEntryPerEpoch()
+    public void LoggerReceivesExactlyOneStructuredEntryPerEpochThenOneSayingWhyTrainingStopped()
     {
         var ml = new MLContext(seed: 1);
         var (train, validation) = Data(ml);
         var logger = new ListLogger();
         var model = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { HiddenLayers = [6], NumberOfEpochs = 5, LearningRate = 0.01f, Logger = logger }).Fit(train, validation);
 
-        Assert.Equal(5, logger.Entries.Count);
+        Assert.Equal(6, logger.Entries.Count);
+        var stopped = logger.Entries[5].State.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(StopReason.Completed, stopped["StopReason"]);
+        Assert.Equal(5, stopped["Epochs"]);
         for (int i = 0; i < 5; i++)
         {
             var entry = logger.Entries[i];
