@@ -146,25 +146,32 @@ internal static class MlpCheckpointFormat
             w.Write(e.LearningRate); w.Write(e.Seconds); w.Write(e.Steps);
         }
         var s = model.TrainingState;
+        WriteTrainingState(w, s);
+        w.Write((byte)model.StopReason);
+        // A standardization belongs to a training state (the model's constructor checks it).
+        w.Write(model.FeatureStandardization != null);
+        if (model.FeatureStandardization is not { } features || s == null) return;
+        WriteFloats(w, features.Mean);
+        WriteFloats(w, features.Scale);
+        WriteFloats(w, s.Network.ParameterArray);
+    }
+
+    private static void WriteTrainingState(BinaryWriter w, TrainingState? s)
+    {
         w.Write(s != null);
         if (s == null) return;
         w.Write(s.OptimizerName ?? "");
         w.Write(s.Step);
         w.Write(s.EpochsCompleted);
         WriteDoubles(w, s.Plateau?.ToArray());
-        if (s.OptimizerState is not { } o2) w.Write(-1);
-        else
+        if (s.OptimizerState is not { } o2)
         {
-            w.Write(o2.BufferCount);
-            w.Write(o2.ParameterCount);
-            for (int i = 0; i < o2.BufferCount; i++) WriteFloats(w, o2.Buffer(i).ToArray());
+            w.Write(-1);
+            return;
         }
-        w.Write((byte)model.StopReason);
-        w.Write(model.FeatureStandardization != null);
-        if (model.FeatureStandardization is not { } features) return;
-        WriteFloats(w, features.Mean);
-        WriteFloats(w, features.Scale);
-        WriteFloats(w, s.Network.ParameterArray);
+        w.Write(o2.BufferCount);
+        w.Write(o2.ParameterCount);
+        for (int i = 0; i < o2.BufferCount; i++) WriteFloats(w, o2.Buffer(i).ToArray());
     }
 
     private static MlpModelParameters ReadPayload(BinaryReader r, Func<string, float, IActivation?>? resolve, int version)
