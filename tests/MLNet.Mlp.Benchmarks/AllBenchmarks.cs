@@ -32,7 +32,7 @@ internal static class AllBenchmarks
         var torchInfo = torch ? TorchPeer.LastInfo : null;
 
         Console.WriteLine("== inference ==");
-        var inference = RunSelf<List<InferenceBenchmark.Row>>("inference", "--passes", quick ? "3" : "10");
+        var inference = RunSelf<List<InferenceBenchmark.Row>>("inference", "--passes", quick ? "3" : "10", "--no-torch");
         Dictionary<string, string>? torchInference = null;
         if (torch)
         {

@@ -39,6 +39,11 @@ public sealed class ReluActivation : IActivation
             for (; i <= z.Length - Vector256<float>.Count; i += Vector256<float>.Count)
                 Vector256.Max(Vector256.Create(z.Slice(i)), Vector256<float>.Zero).CopyTo(a.Slice(i));
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= z.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+                Vector128.Max(Vector128.Create(z.Slice(i)), Vector128<float>.Zero).CopyTo(a.Slice(i));
+        }
         for (; i < z.Length; i++)
             a[i] = MathF.Max(z[i], 0f);
     }
@@ -63,6 +68,14 @@ public sealed class ReluActivation : IActivation
             {
                 var mask = Vector256.GreaterThan(Vector256.Create(a.Slice(i)), Vector256<float>.Zero);
                 (Vector256.Create(outputGradient.Slice(i)) & mask).CopyTo(inputGradient.Slice(i));
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                var mask = Vector128.GreaterThan(Vector128.Create(a.Slice(i)), Vector128<float>.Zero);
+                (Vector128.Create(outputGradient.Slice(i)) & mask).CopyTo(inputGradient.Slice(i));
             }
         }
         for (; i < a.Length; i++)

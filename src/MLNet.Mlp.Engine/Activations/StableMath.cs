@@ -65,6 +65,14 @@ public static class StableMath
             var h = Vector128.Max(m.GetLower(), m.GetUpper());
             max = MathF.Max(MathF.Max(h[0], h[1]), MathF.Max(h[2], h[3]));
         }
+        else if (Vector128.IsHardwareAccelerated && x.Length >= Vector128<float>.Count)
+        {
+            // A maximum is exact: the width changes which comparisons are made, never the result.
+            var h = Vector128.LoadUnsafe(ref xs);
+            for (i = Vector128<float>.Count; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+                h = Vector128.Max(h, Vector128.LoadUnsafe(ref xs, (nuint)i));
+            max = MathF.Max(MathF.Max(h[0], h[1]), MathF.Max(h[2], h[3]));
+        }
         for (; i < x.Length; i++) max = MathF.Max(max, Unsafe.Add(ref xs, i));
         return max;
     }
@@ -96,6 +104,12 @@ public static class StableMath
             var d = Vector256.Create(denominator);
             for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
                 (Vector256.LoadUnsafe(ref xs, (nuint)i) / d).StoreUnsafe(ref xs, (nuint)i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var d = Vector128.Create(denominator);
+            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+                (Vector128.LoadUnsafe(ref xs, (nuint)i) / d).StoreUnsafe(ref xs, (nuint)i);
         }
         for (; i < x.Length; i++) Unsafe.Add(ref xs, i) /= denominator;
     }

@@ -84,6 +84,25 @@ public sealed class ClipByGlobalNorm : IGradientTransform, IGradientTransformati
             low.CopyTo(partial);
             high.CopyTo(partial[4..]);
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            // The same eight partial sums, two per vector.
+            Vector128<double> p0 = Vector128<double>.Zero, p1 = Vector128<double>.Zero, p2 = Vector128<double>.Zero, p3 = Vector128<double>.Zero;
+            for (; i <= values.Length - 8; i += 8)
+            {
+                (Vector128<double> a, Vector128<double> b) = Vector128.Widen(Vector128.Create(values.Slice(i, 4)));
+                (Vector128<double> c, Vector128<double> d) = Vector128.Widen(Vector128.Create(values.Slice(i + 4, 4)));
+                p0 += a * a;
+                p1 += b * b;
+                p2 += c * c;
+                p3 += d * d;
+            }
+
+            p0.CopyTo(partial);
+            p1.CopyTo(partial[2..]);
+            p2.CopyTo(partial[4..]);
+            p3.CopyTo(partial[6..]);
+        }
 
         for (; i < values.Length; i++)
         {

@@ -7,17 +7,20 @@ namespace MLNet.Mlp.Scoring;
 /// <summary>
 /// Rows a Transform cursor has read ahead (their features and row ids; the pass-through values are in the cursor's
 /// <see cref="BufferedColumn"/>s, at <see cref="SlotBase"/> + row), and their scores. Scoring runs as independent blocks of at most
-/// <see cref="GemmDriver.DotMaxRows"/> rows that the caller and the GEMM helper threads share
-/// (<see cref="ParallelChunks"/>); each block is an ordinary one-thread <see cref="MlpScorer.ScoreBatch"/>, and
-/// products that small take the single-row kernel path, so every value is what one-row scoring gives.
+/// <see cref="BlockRows"/> rows that the caller and the GEMM helper threads share (<see cref="ParallelChunks"/>); each
+/// block is an ordinary one-thread <see cref="MlpScorer.ScoreBatch"/> whose every value is what one-row scoring gives.
 /// </summary>
 internal sealed class ReadAheadBatch : IChunkedWork
 {
-    /// <summary>Rows per scoring block.</summary>
-    internal const int BlockRows = GemmDriver.DotMaxRows;
+    /// <summary>
+    /// Rows per scoring block. Where blocks of up to <see cref="GemmDriver.DotMaxRows"/> rows take a row kernel (the
+    /// 512-bit dot kernel, the scalar family's matrix-vector kernel), that is the block; the 256-bit GEMM gives every
+    /// row the one-row bits at any height, and taller blocks spread its packing of the weights over more rows.
+    /// </summary>
+    internal static readonly int BlockRows = GemmDriver.DefaultKind == GemmKernelKind.Vector256 ? 128 : GemmDriver.DotMaxRows;
 
     /// <summary>Most rows a batch holds: enough that the helpers' hand-over cost is small next to the scoring.</summary>
-    internal const int MaxCapacity = 8 * BlockRows;
+    internal static readonly int MaxCapacity = Math.Max(8 * GemmDriver.DotMaxRows, 2 * BlockRows);
 
     private readonly MlpScorer _scorer;
     private readonly int _featureCount, _outputCount;

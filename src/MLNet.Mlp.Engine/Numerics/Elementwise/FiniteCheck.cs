@@ -42,6 +42,14 @@ internal static class FiniteCheck
                 if (!Vector256.EqualsAll(v - v, Vector256<float>.Zero)) break;
             }
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                var v = Vector128.Create(values.Slice(i));
+                if (!Vector128.EqualsAll(v - v, Vector128<float>.Zero)) break;
+            }
+        }
         for (; i < values.Length; i++)
             if (!float.IsFinite(values[i])) return i;
         return -1;

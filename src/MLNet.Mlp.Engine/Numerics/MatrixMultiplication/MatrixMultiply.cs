@@ -77,6 +77,21 @@ public static class MatrixMultiply
         fixed (float* pc = c)
         fixed (float* pBias = rowBias)
         {
+            // One row against W stored [n×k] (a dense layer at batch 1; a stored [k×1] is the same vector): packing W
+            // for a single row would cost as much as the product itself. The scalar family's blocks of few rows go
+            // row by row too, since the vectorized row kernel gives its bits several times faster.
+            if (transposeB && (m == 1 || (kind == GemmKernelKind.Scalar && !transposeA && m <= GemmDriver.DotMaxRows))
+                && MatrixVectorKernel.Supports(kind))
+            {
+                float* bias = rowBias.IsEmpty ? null : pBias;
+                for (int i = 0; i < m; i++)
+                {
+                    MatrixVectorKernel.MultiplyTransposed(kind, pa + (nint)i * k, pb, pc + (nint)i * n, n, k, bias, accumulate);
+                }
+
+                return;
+            }
+
             var job = new GemmJob
             {
                 A = pa,

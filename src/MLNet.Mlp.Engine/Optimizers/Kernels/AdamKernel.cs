@@ -114,6 +114,25 @@ internal sealed class AdamKernel(L2Regularization? l2, WeightDecay? decay, Scale
                 t.StoreUnsafe(ref p, at);
             }
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> vcd = Vector128.Create(cd), vds = Vector128.Create(ds), vb1 = Vector128.Create(b1), vc1 = Vector128.Create(c1),
+                vb2 = Vector128.Create(b2), vc2 = Vector128.Create(c2), vbc = Vector128.Create(bc), veps = Vector128.Create(eps), vstep = Vector128.Create(stepSize);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                nuint at = (nuint)i;
+                Vector128<float> t = Vector128.LoadUnsafe(ref p, at), gr = Vector128.LoadUnsafe(ref g, at);
+                if (hasCd) gr += vcd * t;
+                if (hasDs) t *= vds;
+                Vector128<float> mm = vb1 * Vector128.LoadUnsafe(ref rm, at) + vc1 * gr;
+                Vector128<float> vv = vb2 * Vector128.LoadUnsafe(ref rv, at) + vc2 * (gr * gr);
+                Vector128<float> den = Vector128.Sqrt(vv) / vbc + veps;
+                t -= vstep * (mm / den);
+                mm.StoreUnsafe(ref rm, at);
+                vv.StoreUnsafe(ref rv, at);
+                t.StoreUnsafe(ref p, at);
+            }
+        }
         for (; i < n; i++)
         {
             float t = Unsafe.Add(ref p, i), gr = Unsafe.Add(ref g, i);

@@ -72,6 +72,16 @@ internal sealed class SgdKernel(L2Regularization? l2, MomentumTrace? trace, int 
                 (t - lr * gr).StoreUnsafe(ref p, (nuint)i);
             }
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> lr = Vector128.Create(learningRate), dc = Vector128.Create(decay);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> t = Vector128.LoadUnsafe(ref p, (nuint)i), gr = Vector128.LoadUnsafe(ref g, (nuint)i);
+                if (decay != 0f) gr += dc * t;
+                (t - lr * gr).StoreUnsafe(ref p, (nuint)i);
+            }
+        }
         for (; i < n; i++)
         {
             float t = Unsafe.Add(ref p, i), gr = Unsafe.Add(ref g, i);
