@@ -39,6 +39,7 @@ internal static unsafe class GemmDriver
     public static readonly GemmKernelKind DefaultKind =
         Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? GemmKernelKind.Vector512
         : Vector256.IsHardwareAccelerated ? GemmKernelKind.Vector256
+        : Vector128.IsHardwareAccelerated ? GemmKernelKind.Vector128
         : GemmKernelKind.Scalar;
 
     /// <summary>Tile height for a kernel family.</summary>
@@ -296,6 +297,9 @@ internal static unsafe class GemmDriver
                 break;
             case GemmKernelKind.Vector256:
                 GemmMicroKernel.Run256(rows, kc, a, b, ldb, c, ldc, bias, loadC);
+                break;
+            case GemmKernelKind.Vector128:
+                GemmMicroKernel128.Run(rows, kc, a, b, ldb, c, ldc, bias, loadC);
                 break;
             default:
                 GemmMicroKernel.RunScalar(rows, kc, a, b, ldb, c, ldc, bias, loadC);

@@ -135,6 +135,7 @@ internal static unsafe class GemmPacking
     /// Packs depth [p0, p0+kc) and columns [j0, j0+nc) of op(B) into NR panels of stride <paramref name="nr"/>·kc,
     /// zero-padding the last panel so the kernel can always load full vectors.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* b, bool transposeB, int n, int k, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int q = 0; q < nc; q += nr)
