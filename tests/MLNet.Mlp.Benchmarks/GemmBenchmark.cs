@@ -26,7 +26,7 @@ internal static partial class GemmBenchmark
         Console.WriteLine($"Cores: {cores}; {IsaDescription()}");
         if (s_cpuTime)
         {
-            Console.WriteLine("1-thread columns use the thread's CPU time (time slices lost to other processes are not counted).");
+            Console.WriteLine("1-thread columns and the 1-core peaks use the thread's CPU time (time slices lost to other processes are not counted).");
         }
 
         var cases = new List<Case>();
@@ -48,7 +48,7 @@ internal static partial class GemmBenchmark
 
         // The peak is measured before and after the table and the better figure kept: a neighbour
         // busy during one measurement would otherwise inflate every percentage.
-        List<PeakProbe.Row> before = PeakProbe.MeasureAll();
+        List<PeakProbe.Row> before = PeakProbe.MeasureAll(s_cpuTime);
         var results = new List<(Case Case, Stats One, Stats All)>();
         foreach (Case c in cases)
         {
@@ -56,7 +56,7 @@ internal static partial class GemmBenchmark
             results.Add((c, one, all));
         }
 
-        List<PeakProbe.Row> after = PeakProbe.MeasureAll();
+        List<PeakProbe.Row> after = PeakProbe.MeasureAll(s_cpuTime);
         List<PeakProbe.Row> peaks = before.Zip(after, (x, y) => new PeakProbe.Row(x.Bits, x.Fused, Math.Max(x.OneCore, y.OneCore),
             Math.Max(x.AllCores, y.AllCores), MaxOrNaN(x.COneCore, y.COneCore), MaxOrNaN(x.CAllCores, y.CAllCores))).ToList();
         PeakProbe.Print(peaks);
@@ -167,7 +167,7 @@ internal static partial class GemmBenchmark
     private static partial int ClockGetTime(int clock, out TimeSpec value);
 
     // CLOCK_THREAD_CPUTIME_ID: CPU time consumed by the calling thread only.
-    private static double ThreadCpuSeconds()
+    public static double ThreadCpuSeconds()
     {
         ClockGetTime(3, out TimeSpec t);
         return t.Seconds + t.Nanoseconds * 1e-9;

@@ -27,6 +27,7 @@ internal static class PeakProbe
     }
 
     private const long Iterations = 8_000_000;
+    private static bool s_cpuTime;
     private const int Chains = 12;
 
     /// <summary>The widest vector width the GEMM kernels use in this process.</summary>
@@ -36,8 +37,10 @@ internal static class PeakProbe
     public static bool Fused128 => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
 
     /// <summary>Measures every width up to the kernel's, narrowest last.</summary>
-    public static List<Row> MeasureAll()
+    /// <param name="cpuTime">Time the one-core runs by the thread's CPU time (robust on a shared host) instead of the wall clock, like the gemm table's 1-thread column.</param>
+    public static List<Row> MeasureAll(bool cpuTime = false)
     {
+        s_cpuTime = cpuTime;
         var rows = new List<Row>();
         int cores = Environment.ProcessorCount;
         foreach (int bits in new[] { 512, 256, 128 })
@@ -55,7 +58,7 @@ internal static class PeakProbe
     public static void Print(IEnumerable<Row> rows)
     {
         int cores = Environment.ProcessorCount;
-        Console.WriteLine($"fp32 peak ({Chains} independent chains per thread; C: peak/fma_peak.c built with gcc -O2):");
+        Console.WriteLine($"fp32 peak ({Chains} independent chains per thread; C: peak/fma_peak.c built with gcc -O2; {(s_cpuTime ? "1 core by thread CPU time" : "wall clock")}):");
         foreach (Row r in rows)
         {
             Console.WriteLine($"  {r.Name,-16} 1 core {r.OneCore,7:F1} GFLOP/s (C {F(r.COneCore)}), {cores} cores {r.AllCores,7:F1} GFLOP/s (C {F(r.CAllCores)})");
@@ -82,8 +85,9 @@ internal static class PeakProbe
                     Loop(bits, 1000, 0.5f); // JIT
                     barrier.SignalAndWait();
                     long t0 = Stopwatch.GetTimestamp();
+                    double c0 = s_cpuTime && threads == 1 ? GemmBenchmark.ThreadCpuSeconds() : 0;
                     float sink = Loop(bits, Iterations, 0.5f + id);
-                    elapsed[id] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    elapsed[id] = s_cpuTime && threads == 1 ? GemmBenchmark.ThreadCpuSeconds() - c0 : Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     GC.KeepAlive(sink);
                 });
                 workers[t].Start();
@@ -224,7 +228,7 @@ internal static class PeakProbe
                 return double.NaN;
             }
 
-            string? output = Exec(s_cProbe, [mode, threads.ToString(CultureInfo.InvariantCulture)]);
+            string? output = Exec(s_cProbe, s_cpuTime && threads == 1 ? [mode, threads.ToString(CultureInfo.InvariantCulture), "cpu"] : [mode, threads.ToString(CultureInfo.InvariantCulture)]);
             return output != null && output.StartsWith("GFLOPS ", StringComparison.Ordinal)
                 ? double.Parse(output[7..].Trim(), CultureInfo.InvariantCulture) : double.NaN;
         }
