@@ -5,7 +5,7 @@ using static MLNet.Mlp.Benchmarks.BenchEnvironment;
 namespace MLNet.Mlp.Benchmarks;
 
 /// <summary>
-/// <c>all [--reps N] [--quick] [--no-torch] [--isas avx512,avx2,v128] [--out FILE]</c>: the whole suite in one command,
+/// <c>all [--reps N] [--quick] [--no-torch] [--isas avx512,avx2,v128] [--workloads W1,W3] [--out FILE]</c>: the whole suite in one command,
 /// written as markdown (machine, versions, then one table per family) to benchmarks/results.md. Training and the
 /// matrix multiply run once per instruction set (child processes with the .NET and PyTorch switches of
 /// <see cref="InstructionSet"/>), the other families on this process's own.
@@ -37,6 +37,7 @@ internal static class AllBenchmarks
         var trainArgs = new List<string> { "--reps", reps.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (!torch) trainArgs.Add("--no-torch");
         if (quick) trainArgs.AddRange(["--epochs", "2"]);
+        if (StringOption(args, "--workloads") is { } workloads) trainArgs.AddRange(["--workloads", workloads]);
         var training = new List<(InstructionSet Isa, List<TrainRun> Runs, Dictionary<string, string>? TorchInfo)>();
         foreach (var isa in isas)
         {

@@ -34,6 +34,11 @@ internal static unsafe class GemmMicroKernel128
         }
     }
 
+    // With VEX encoding (AVX without AVX2, the x64 128-bit case) a broadcast is a plain load; otherwise it is a load
+    // plus a shuffle on a port the multiplies and adds need.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Broadcast(float* x) => Avx.IsSupported ? Avx.BroadcastScalarToVector128(x) : Vector128.Create(*x);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> MulAdd(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
         => Fma.IsSupported || AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(x, y, acc) : (x * y) + acc;
@@ -52,36 +57,36 @@ internal static unsafe class GemmMicroKernel128
         {
             Vector128<float> b0 = Vector128.Load(b + 0);
             Vector128<float> b1 = Vector128.Load(b + 4);
-            Vector128<float> a0 = Vector128.Create(a[0]);
+            Vector128<float> a0 = Broadcast(a + 0);
             c0_0 = MulAdd(a0, b0, c0_0);
             c0_1 = MulAdd(a0, b1, c0_1);
             if (TR.Value > 1)
             {
-                Vector128<float> a1 = Vector128.Create(a[1]);
+                Vector128<float> a1 = Broadcast(a + 1);
                 c1_0 = MulAdd(a1, b0, c1_0);
                 c1_1 = MulAdd(a1, b1, c1_1);
             }
             if (TR.Value > 2)
             {
-                Vector128<float> a2 = Vector128.Create(a[2]);
+                Vector128<float> a2 = Broadcast(a + 2);
                 c2_0 = MulAdd(a2, b0, c2_0);
                 c2_1 = MulAdd(a2, b1, c2_1);
             }
             if (TR.Value > 3)
             {
-                Vector128<float> a3 = Vector128.Create(a[3]);
+                Vector128<float> a3 = Broadcast(a + 3);
                 c3_0 = MulAdd(a3, b0, c3_0);
                 c3_1 = MulAdd(a3, b1, c3_1);
             }
             if (TR.Value > 4)
             {
-                Vector128<float> a4 = Vector128.Create(a[4]);
+                Vector128<float> a4 = Broadcast(a + 4);
                 c4_0 = MulAdd(a4, b0, c4_0);
                 c4_1 = MulAdd(a4, b1, c4_1);
             }
             if (TR.Value > 5)
             {
-                Vector128<float> a5 = Vector128.Create(a[5]);
+                Vector128<float> a5 = Broadcast(a + 5);
                 c5_0 = MulAdd(a5, b0, c5_0);
                 c5_1 = MulAdd(a5, b1, c5_1);
             }
