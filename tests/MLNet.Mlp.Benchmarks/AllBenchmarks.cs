@@ -94,6 +94,13 @@ internal static class AllBenchmarks
         {
             sb.AppendLine($"### {isa.Name}");
             sb.AppendLine();
+            if (info != null)
+            {
+                // What PyTorch's OpenBLAS actually ran: OPENBLAS_CORETYPE must have taken effect for the comparison to hold.
+                sb.AppendLine($"PyTorch's OpenBLAS core: {info.GetValueOrDefault("openblasCore", "?")}.");
+                sb.AppendLine();
+            }
+
             sb.AppendLine(TrainBenchmark.Table(runs, info, isa));
             sb.AppendLine("<details><summary>every run</summary>");
             sb.AppendLine();
