@@ -376,8 +376,8 @@ internal static unsafe class GemmMicroKernel
     }
 
     /// <summary>
-    /// Portable fallback with the 256-bit kernel's tile shape. Without hardware FMA it uses a separate
-    /// multiply and add, which is still one fixed order per element.
+    /// Portable fallback with the 256-bit kernel's tile shape, for machines without hardware-accelerated vectors:
+    /// a rounded multiply, then an add (a software fused multiply-add would be far slower), in one fixed order per element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunScalar(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
