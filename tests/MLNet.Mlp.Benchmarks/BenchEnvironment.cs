@@ -94,10 +94,13 @@ internal static class BenchEnvironment
     }
 
     /// <summary>Runs this benchmark again in a fresh process (`dotnet &lt;dll&gt; args…`) and returns its RESULT line's JSON.</summary>
-    public static T RunSelf<T>(params string[] args)
+    public static T RunSelf<T>(params string[] args) => RunSelfWith<T>(null, args);
+
+    /// <summary>As <see cref="RunSelf{T}"/>, with extra environment variables for the child (an instruction-set switch).</summary>
+    public static T RunSelfWith<T>(IDictionary<string, string?>? environment, params string[] args)
     {
         string dll = typeof(BenchEnvironment).Assembly.Location;
-        return RunChild<T>("dotnet", [dll, .. args], null);
+        return RunChild<T>("dotnet", [dll, .. args], environment);
     }
 
     /// <summary>Runs a command, echoes its standard error, and parses the JSON after <see cref="ResultPrefix"/> on standard output.</summary>
@@ -130,11 +133,22 @@ internal static class BenchEnvironment
     }
 
     /// <summary>Runs this benchmark again in a fresh process and returns everything it printed.</summary>
-    public static string CaptureSelf(params string[] args)
+    public static string CaptureSelf(params string[] args) => CaptureSelfWith(null, args);
+
+    /// <summary>As <see cref="CaptureSelf"/>, with extra environment variables for the child.</summary>
+    public static string CaptureSelfWith(IDictionary<string, string?>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(typeof(BenchEnvironment).Assembly.Location);
         foreach (string a in args) info.ArgumentList.Add(a);
+        if (environment != null)
+        {
+            foreach (var (key, value) in environment)
+            {
+                if (value == null) info.Environment.Remove(key);
+                else info.Environment[key] = value;
+            }
+        }
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
         string text = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

@@ -23,15 +23,15 @@ internal static partial class GemmBenchmark
         int runs = quick ? 15 : 41;
         int cores = Environment.ProcessorCount;
 
-        Console.WriteLine($"Cores: {cores}, Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256: {Vector256.IsHardwareAccelerated}");
+        Console.WriteLine($"Cores: {cores}; {IsaDescription()}");
         if (s_cpuTime)
         {
-            Console.WriteLine("1-thread columns use the thread's CPU time (time slices lost to other processes are not counted).");
+            Console.WriteLine("1-thread columns and the 1-core peaks use the thread's CPU time (time slices lost to other processes are not counted).");
         }
 
         var cases = new List<Case>();
         // Layers as (batch, in, out). Forward Z = X·Wᵀ (NT, W stored [out×in]); also NN for weights stored [in×out].
-        // Backward dX = dZ·W (NN) and dW = dZᵀ·X (TN).
+        // Backward dX = dZ·W (NN) and dW = dZᵀ·X (TN). 256x784->512 and 256x512->256 are W3's hidden layers.
         foreach ((int batch, int input, int output) in new[] { (20, 784, 128), (64, 784, 128), (256, 784, 512), (256, 512, 256), (1024, 1024, 1024) })
         {
             string layer = $"{batch}x{input}->{output}";
@@ -48,7 +48,7 @@ internal static partial class GemmBenchmark
 
         // The peak is measured before and after the table and the better figure kept: a neighbour
         // busy during one measurement would otherwise inflate every percentage.
-        (double peak1, double peakAll) = MeasurePeak();
+        List<PeakProbe.Row> before = PeakProbe.MeasureAll(s_cpuTime);
         var results = new List<(Case Case, Stats One, Stats All)>();
         foreach (Case c in cases)
         {
@@ -56,12 +56,14 @@ internal static partial class GemmBenchmark
             results.Add((c, one, all));
         }
 
-        (double peak1After, double peakAllAfter) = MeasurePeak();
-        peak1 = Math.Max(peak1, peak1After);
-        peakAll = Math.Max(peakAll, peakAllAfter);
-        double flopsPerCycle = 2 * (Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4) * 2;
-        Console.WriteLine($"fp32 peak (best of before/after): 1 core {peak1:F1} GFLOP/s; {cores} cores {peakAll:F1} GFLOP/s = " +
-            $"{cores} cores × {peakAll / cores / flopsPerCycle:F2} GHz-equivalent × {flopsPerCycle} FLOP/cycle");
+        List<PeakProbe.Row> after = PeakProbe.MeasureAll(s_cpuTime);
+        List<PeakProbe.Row> peaks = before.Zip(after, (x, y) => new PeakProbe.Row(x.Bits, x.Fused, Math.Max(x.OneCore, y.OneCore),
+            Math.Max(x.AllCores, y.AllCores), MaxOrNaN(x.COneCore, y.COneCore), MaxOrNaN(x.CAllCores, y.CAllCores))).ToList();
+        PeakProbe.Print(peaks);
+        PeakProbe.Row kernel = peaks.First(r => r.Bits == PeakProbe.KernelBits);
+        double peak1 = kernel.BestOne, peakAll = kernel.BestAll;
+        Console.WriteLine($"Percentages are of the {kernel.Name} peak (the kernel's width; the better of C# and C, before and after the table): " +
+            $"1 core {peak1:F1}, {cores} cores {peakAll:F1} GFLOP/s.");
         Console.WriteLine();
         Console.WriteLine($"Each row: {runs} runs of ~4 ms per thread count, 1- and {cores}-thread runs interleaved; best and median GFLOP/s.");
         Console.WriteLine($"{"case",-26} {"m",5} {"n",5} {"k",5} | {"1 thread best / median",24} {"% 1-core",9} | {cores + " threads best / median",24} {"% all",6} {"µs/call",9}");
@@ -72,8 +74,32 @@ internal static partial class GemmBenchmark
                 $"{all.Best,10:F1} / {all.Median,-11:F1} {100 * all.Best / peakAll,5:F0}% {all.MicrosPerCall,9:F1}");
         }
 
+        // W3's hidden-layer shapes as one figure: total FLOP over total time of their forward and backward calls.
+        var w3 = results.Where(r => r.Case.Label.StartsWith("256x784->512", StringComparison.Ordinal) || r.Case.Label.StartsWith("256x512->256", StringComparison.Ordinal)).ToList();
+        if (w3.Count > 0)
+        {
+            double flops = w3.Sum(r => 2.0 * r.Case.M * r.Case.N * r.Case.K);
+            double Rate(Func<(Case Case, Stats One, Stats All), double> gflops) => flops / w3.Sum(r => 2.0 * r.Case.M * r.Case.N * r.Case.K / gflops(r));
+            var summary = new GemmSummary(PeakProbe.KernelBits, kernel.Name, peak1, peakAll,
+                Rate(r => r.One.Best), Rate(r => r.One.Median), Rate(r => r.All.Best), Rate(r => r.All.Median));
+            Console.WriteLine();
+            Console.WriteLine($"W3 shapes ({w3.Count} calls): 1 thread best {summary.OneBest:F1} ({100 * summary.OneBest / peak1:F0}%), median {summary.OneMedian:F1} ({100 * summary.OneMedian / peak1:F0}%); " +
+                $"{cores} threads best {summary.AllBest:F1} ({100 * summary.AllBest / peakAll:F0}%), median {summary.AllMedian:F1} ({100 * summary.AllMedian / peakAll:F0}%) GFLOP/s (target: {cores} threads ≥ 80%)");
+            if (args.Contains("--result"))
+            {
+                BenchEnvironment.EmitResult(summary);
+            }
+        }
+
         return 0;
     }
+
+    private static double MaxOrNaN(double x, double y) => double.IsNaN(x) ? y : double.IsNaN(y) ? x : Math.Max(x, y);
+
+    /// <summary>The instruction set the kernels run on in this process.</summary>
+    public static string IsaDescription() =>
+        $"kernel width {PeakProbe.KernelBits} bit (Vector512 {Vector512.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}, " +
+        $"Vector128 {Vector128.IsHardwareAccelerated}, FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported})";
 
     private readonly record struct Stats(double Best, double Median, double MicrosPerCall);
 
@@ -141,7 +167,7 @@ internal static partial class GemmBenchmark
     private static partial int ClockGetTime(int clock, out TimeSpec value);
 
     // CLOCK_THREAD_CPUTIME_ID: CPU time consumed by the calling thread only.
-    private static double ThreadCpuSeconds()
+    public static double ThreadCpuSeconds()
     {
         ClockGetTime(3, out TimeSpec t);
         return t.Seconds + t.Nanoseconds * 1e-9;
@@ -156,108 +182,5 @@ internal static partial class GemmBenchmark
         }
 
         return x;
-    }
-
-    /// <summary>
-    /// fp32 FMA peak from a loop of independent vector FMAs (enough accumulators to cover latency × pipes),
-    /// run on one core and then on all cores at once.
-    /// </summary>
-    private static (double PerCore, double AllCores) MeasurePeak()
-    {
-        int lanes = Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
-        const long Iterations = 8_000_000;
-        double flopsPerCall = Iterations * 16.0 * lanes * 2; // 16 FMA per iteration
-
-        double BestRate(int threads)
-        {
-            double best = 0;
-            for (int r = 0; r < 21; r++)
-            {
-                var barrier = new Barrier(threads);
-                var elapsed = new double[threads];
-                var workers = new Thread[threads];
-                for (int t = 0; t < threads; t++)
-                {
-                    int id = t;
-                    workers[t] = new Thread(() =>
-                    {
-                        FmaLoop(1000); // JIT
-                        barrier.SignalAndWait();
-                        long t0 = Stopwatch.GetTimestamp();
-                        float sink = FmaLoop(Iterations);
-                        elapsed[id] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                        if (sink == 12345f)
-                        {
-                            Console.Write("");
-                        }
-                    });
-                    workers[t].Start();
-                }
-
-                foreach (Thread w in workers)
-                {
-                    w.Join();
-                }
-
-                best = Math.Max(best, threads * flopsPerCall / elapsed.Max() / 1e9);
-            }
-
-            return best;
-        }
-
-        double one = BestRate(1);
-        int cores = Environment.ProcessorCount;
-        double all = BestRate(cores);
-        int vectorFlopsPerCycle = 2 /* FMA pipes assumed */ * lanes * 2 /* FLOP per FMA */;
-        double ghzEquivalent = all / cores / vectorFlopsPerCycle;
-        Console.WriteLine($"fp32 peak, 1 core : {one,7:F1} GFLOP/s (measured; {one / vectorFlopsPerCycle:F2} GHz-equivalent at {vectorFlopsPerCycle} FLOP/cycle)");
-        Console.WriteLine($"fp32 peak, {cores} cores: {all,7:F1} GFLOP/s = {cores} cores × {ghzEquivalent:F2} GHz-equivalent × {vectorFlopsPerCycle} FLOP/cycle " +
-            $"(2 FMA pipes × {lanes} lanes × 2 FLOP; GHz-equivalent = measured rate / FLOP-per-cycle, measured with {Iterations * 16:N0} independent {lanes * 32}-bit FMAs per core)");
-        return (one, all);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float FmaLoop(long iterations)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> x = Vector512.Create(0.999f), y = Vector512.Create(1e-7f);
-            Vector512<float> a0 = x, a1 = x, a2 = x, a3 = x, a4 = x, a5 = x, a6 = x, a7 = x;
-            Vector512<float> a8 = x, a9 = x, a10 = x, a11 = x, a12 = x, a13 = x, a14 = x, a15 = x;
-            for (long i = 0; i < iterations; i++)
-            {
-                a0 = Vector512.FusedMultiplyAdd(a0, x, y); a1 = Vector512.FusedMultiplyAdd(a1, x, y);
-                a2 = Vector512.FusedMultiplyAdd(a2, x, y); a3 = Vector512.FusedMultiplyAdd(a3, x, y);
-                a4 = Vector512.FusedMultiplyAdd(a4, x, y); a5 = Vector512.FusedMultiplyAdd(a5, x, y);
-                a6 = Vector512.FusedMultiplyAdd(a6, x, y); a7 = Vector512.FusedMultiplyAdd(a7, x, y);
-                a8 = Vector512.FusedMultiplyAdd(a8, x, y); a9 = Vector512.FusedMultiplyAdd(a9, x, y);
-                a10 = Vector512.FusedMultiplyAdd(a10, x, y); a11 = Vector512.FusedMultiplyAdd(a11, x, y);
-                a12 = Vector512.FusedMultiplyAdd(a12, x, y); a13 = Vector512.FusedMultiplyAdd(a13, x, y);
-                a14 = Vector512.FusedMultiplyAdd(a14, x, y); a15 = Vector512.FusedMultiplyAdd(a15, x, y);
-            }
-
-            Vector512<float> s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)) + ((a12 + a13) + (a14 + a15));
-            return Vector512.Sum(s);
-        }
-        else
-        {
-            Vector256<float> x = Vector256.Create(0.999f), y = Vector256.Create(1e-7f);
-            Vector256<float> a0 = x, a1 = x, a2 = x, a3 = x, a4 = x, a5 = x, a6 = x, a7 = x;
-            Vector256<float> a8 = x, a9 = x, a10 = x, a11 = x, a12 = x, a13 = x, a14 = x, a15 = x;
-            for (long i = 0; i < iterations; i++)
-            {
-                a0 = Vector256.FusedMultiplyAdd(a0, x, y); a1 = Vector256.FusedMultiplyAdd(a1, x, y);
-                a2 = Vector256.FusedMultiplyAdd(a2, x, y); a3 = Vector256.FusedMultiplyAdd(a3, x, y);
-                a4 = Vector256.FusedMultiplyAdd(a4, x, y); a5 = Vector256.FusedMultiplyAdd(a5, x, y);
-                a6 = Vector256.FusedMultiplyAdd(a6, x, y); a7 = Vector256.FusedMultiplyAdd(a7, x, y);
-                a8 = Vector256.FusedMultiplyAdd(a8, x, y); a9 = Vector256.FusedMultiplyAdd(a9, x, y);
-                a10 = Vector256.FusedMultiplyAdd(a10, x, y); a11 = Vector256.FusedMultiplyAdd(a11, x, y);
-                a12 = Vector256.FusedMultiplyAdd(a12, x, y); a13 = Vector256.FusedMultiplyAdd(a13, x, y);
-                a14 = Vector256.FusedMultiplyAdd(a14, x, y); a15 = Vector256.FusedMultiplyAdd(a15, x, y);
-            }
-
-            Vector256<float> s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)) + ((a12 + a13) + (a14 + a15));
-            return Vector256.Sum(s);
-        }
     }
 }

@@ -43,7 +43,8 @@ switch (command)
         return StandardizeBenchmark.Run(rest);
     default:
         Console.WriteLine("Usage: dotnet MLNet.Mlp.Benchmarks.dll <command> [options]   (build with -c Release)");
-        Console.WriteLine("  all        everything below in one run; writes benchmarks/results.md (options: --reps N, --quick, --no-torch, --out FILE)");
+        Console.WriteLine("  all        everything below in one run; writes benchmarks/results.md (options: --reps N, --quick, --no-torch, --out FILE,");
+        Console.WriteLine("             --isas avx512,avx2,v128 (default: every one the CPU has), --workloads W1,W3)");
         Console.WriteLine("  train      W1-W4 through the ML.NET API, each run a fresh process, alternating with the PyTorch peer");
         Console.WriteLine("             options: --reps N (3), --workloads W1,W3, --epochs N (override), --threads N, --no-torch");
         Console.WriteLine("  torch      the PyTorch peer alone (torch/mlp_bench.py), same options as train");

@@ -39,9 +39,11 @@ internal static class TorchPeer
             "apt-get install python3-torch python3-numpy libopenblas0-openmp (see tests/MLNet.Mlp.Benchmarks/README.md), or pass --no-torch.");
     }
 
-    public static TrainRun Train(Workload workload, int epochs, int threads)
+    public static TrainRun Train(Workload workload, int epochs, int threads, IDictionary<string, string?>? isaEnvironment = null)
     {
-        var run = RunChild<TrainRun>(Python, Arguments("train", workload.Name, epochs, threads), Environment());
+        var env = Environment();
+        foreach (var (key, value) in isaEnvironment ?? new Dictionary<string, string?>()) env[key] = value;
+        var run = RunChild<TrainRun>(Python, Arguments("train", workload.Name, epochs, threads), env);
         LastInfo = run.Info;
         return run;
     }

@@ -95,7 +95,10 @@ internal static class TrainBenchmark
         return 0;
     }
 
-    public static List<TrainRun> Measure(string[] args)
+    public static List<TrainRun> Measure(string[] args) => Measure(args, null);
+
+    /// <summary>As <see cref="Measure(string[])"/>, both sides under <paramref name="isa"/> (null: this process's own).</summary>
+    public static List<TrainRun> Measure(string[] args, InstructionSet? isa)
     {
         int reps = IntOption(args, "--reps", 3);
         int? epochs = args.Contains("--epochs") ? IntOption(args, "--epochs", 1) : null;
@@ -119,8 +122,9 @@ internal static class TrainBenchmark
                     if ((!ours && !torch) || (ours && !oursToo)) continue;
                     string e = (epochs ?? w.Epochs).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     string t = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    Console.WriteLine($"[rep {rep + 1}/{reps}] {w.Name} {(ours ? "MLNet.Mlp" : "PyTorch")} ...");
-                    var run = ours ? RunSelf<TrainRun>("train-one", w.Name, "--epochs", e, "--threads", t) : TorchPeer.Train(w, epochs ?? w.Epochs, threads);
+                    Console.WriteLine($"[rep {rep + 1}/{reps}] {w.Name} {(ours ? "MLNet.Mlp" : "PyTorch")}{(isa == null ? "" : " " + isa.Name)} ...");
+                    var run = ours ? RunSelfWith<TrainRun>(isa?.DotnetEnvironment, "train-one", w.Name, "--epochs", e, "--threads", t)
+                        : TorchPeer.Train(w, epochs ?? w.Epochs, threads, isa?.TorchEnvironment);
                     Console.WriteLine($"    epochs {string.Join(" ", run.EpochSeconds.Select(s => F(s, "F3")))} s, accuracy {F(100 * run.Accuracy, "F2")}%");
                     results.Add(run);
                 }
@@ -130,7 +134,7 @@ internal static class TrainBenchmark
     }
 
     /// <summary>The markdown table: best and median epoch of each side over all repetitions, accuracy, ratios, targets.</summary>
-    public static string Table(List<TrainRun> results, Dictionary<string, string>? torchInfo)
+    public static string Table(List<TrainRun> results, Dictionary<string, string>? torchInfo, InstructionSet? isa = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine("| workload | MLNet.Mlp epoch best / median (s) | accuracy | PyTorch epoch best / median (s) | accuracy | best ratio | median ratio | target ratio | runs |");
@@ -142,7 +146,7 @@ internal static class TrainBenchmark
             var peer = group.Where(r => r.Side == "torch").ToList();
             (double ob, double om) = Epochs(ours);
             (double pb, double pm) = Epochs(peer);
-            string target = w.Name switch { "W1" => "≤ 0.33", "W2" => "≤ 0.40", "W3" => "≤ 0.90", _ => "–" };
+            string target = (isa ?? InstructionSet.Available()[0]).TargetRatio(w.Name);
             sb.AppendLine($"| {w.Name}: {w.Description} | {F(ob, "F3")} / {F(om, "F3")} | {Accuracy(ours, w)} | " +
                           (peer.Count > 0 ? $"{F(pb, "F3")} / {F(pm, "F3")} | {Accuracy(peer, w)} | {F(ob / pb, "F2")} | {F(om / pm, "F2")} |" : "– | – | – | – |") +
                           $" {target} | {ours.Count} + {peer.Count} |");
@@ -150,7 +154,8 @@ internal static class TrainBenchmark
         return sb.ToString();
     }
 
-    private static (double Best, double Median) Epochs(List<TrainRun> runs)
+    /// <summary>Best and median epoch seconds of one side over all its runs.</summary>
+    public static (double Best, double Median) Epochs(List<TrainRun> runs)
     {
         var all = runs.SelectMany(r => r.EpochSeconds).ToArray();
         return all.Length == 0 ? (double.NaN, double.NaN) : (all.Min(), Median(all));

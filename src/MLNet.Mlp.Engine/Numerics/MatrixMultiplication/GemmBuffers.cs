@@ -43,6 +43,9 @@ internal sealed unsafe class GemmBuffers
         }
     }
 
+    /// <summary>Current capacities (floats) of the A, B, whole-A and whole-B buffers; they only grow.</summary>
+    public (int A, int B, int WholeA, int WholeB) Capacities => (_aCapacity, _bCapacity, _wholeACapacity, _wholeBCapacity);
+
     /// <summary>64-byte aligned scratch for one edge tile (largest MR×NR of any kernel).</summary>
     public float* Tile { get; }
 

@@ -39,6 +39,7 @@ internal static unsafe class GemmDriver
     public static readonly GemmKernelKind DefaultKind =
         Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? GemmKernelKind.Vector512
         : Vector256.IsHardwareAccelerated ? GemmKernelKind.Vector256
+        : Vector128.IsHardwareAccelerated ? GemmKernelKind.Vector128
         : GemmKernelKind.Scalar;
 
     /// <summary>Tile height for a kernel family.</summary>
@@ -60,10 +61,11 @@ internal static unsafe class GemmDriver
     {
         job.Dot = job.Kind == GemmKernelKind.Vector512 && job.TransposeB && !job.TransposeA && job.M <= DotMaxRows;
 
-        // A row-major B can feed the kernel in place: its NR-wide row slices stream from L2 at a small
+        // A row-major B can feed the 512-bit kernel in place: its NR-wide row slices stream from L2 at a small
         // fraction of L2 bandwidth. Strides that are multiples of 4 KB would alias onto a few cache sets,
-        // so those are packed unless B is used only once or twice anyway.
-        job.DirectB = !job.TransposeB && (job.M <= DirectBMaxRows || (job.N & 1023) != 0);
+        // so those are packed unless B is used only once or twice anyway. The narrower kernels load half as
+        // much per FMA and stall on those strided lines, so for them B is packed unless it is used only once or twice.
+        job.DirectB = !job.TransposeB && (job.M <= DirectBMaxRows || (job.Kind == GemmKernelKind.Vector512 && (job.N & 1023) != 0));
         long macs = (long)job.M * job.N * job.K;
         int threads = Math.Min(maxThreads, Environment.ProcessorCount);
         if (threads > 1 && macs >= ParallelMinMacs)
@@ -296,6 +298,9 @@ internal static unsafe class GemmDriver
                 break;
             case GemmKernelKind.Vector256:
                 GemmMicroKernel.Run256(rows, kc, a, b, ldb, c, ldc, bias, loadC);
+                break;
+            case GemmKernelKind.Vector128:
+                GemmMicroKernel128.Run(rows, kc, a, b, ldb, c, ldc, bias, loadC);
                 break;
             default:
                 GemmMicroKernel.RunScalar(rows, kc, a, b, ldb, c, ldc, bias, loadC);

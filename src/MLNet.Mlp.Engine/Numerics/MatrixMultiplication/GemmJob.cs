@@ -6,6 +6,9 @@ internal enum GemmKernelKind
     /// <summary>Portable scalar kernel.</summary>
     Scalar,
 
+    /// <summary>128-bit kernel (fused multiply-add where the hardware has it).</summary>
+    Vector128,
+
     /// <summary>256-bit FMA kernel.</summary>
     Vector256,
 

@@ -15,9 +15,9 @@ internal static unsafe class GemmMicroKernel
     public const int Mr512 = 12;
     /// <summary>Columns per register tile of the AVX-512 kernel (two 16-float vectors).</summary>
     public const int Nr512 = 32;
-    /// <summary>Rows per register tile of the 256-bit and scalar kernels.</summary>
+    /// <summary>Rows per register tile of the 256-bit, 128-bit and scalar kernels.</summary>
     public const int Mr256 = 6;
-    /// <summary>Columns per register tile of the 256-bit and scalar kernels.</summary>
+    /// <summary>Columns per register tile of the 256-bit, 128-bit and scalar kernels.</summary>
     public const int Nr256 = 16;
 
     /// <summary>Dispatches to the AVX-512 kernel specialised for <paramref name="rows"/>.</summary>
@@ -376,9 +376,10 @@ internal static unsafe class GemmMicroKernel
     }
 
     /// <summary>
-    /// Portable fallback with the 256-bit kernel's tile shape. Without hardware FMA it uses a separate
-    /// multiply and add, which is still one fixed order per element.
+    /// Portable fallback with the 256-bit kernel's tile shape, for machines without hardware-accelerated vectors:
+    /// a rounded multiply, then an add (a software fused multiply-add would be far slower), in one fixed order per element.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunScalar(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float* bias, bool loadC)
     {
         float* acc = stackalloc float[Mr256 * Nr256];

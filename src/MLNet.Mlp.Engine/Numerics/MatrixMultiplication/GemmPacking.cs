@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 
@@ -28,9 +29,13 @@ internal static unsafe class GemmPacking
         {
             int rows = Math.Min(mr, mc - s);
             float* strip = dst + (nint)s * kc;
-            if (mr == GemmMicroKernel.Mr512 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            if (mr == GemmMicroKernel.Mr512 && Avx512F.IsSupported)
             {
                 PackARows512(a + (nint)(i0 + s) * k + p0, k, rows, kc, strip);
+            }
+            else if (mr == GemmMicroKernel.Mr256 && Avx.IsSupported)
+            {
+                PackARows256(a + (nint)(i0 + s) * k + p0, k, rows, kc, strip);
             }
             else
             {
@@ -131,10 +136,50 @@ internal static unsafe class GemmPacking
         }
     }
 
+    // The 256-bit counterpart of PackARows512: up to 6 rows, 8 depths at a time through an 8×8 transpose. Each 8-lane
+    // store spills 2 lanes into the next depth step, which the following store overwrites (slack as above).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackARows256(float* src, int lda, int rows, int kc, float* dst)
+    {
+        const int Mr = GemmMicroKernel.Mr256;
+        int p = 0;
+        Vector256<float> z = Vector256<float>.Zero;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s = src + p;
+            Vector256<float> r0 = Vector256.Load(s);
+            Vector256<float> r1 = rows > 1 ? Vector256.Load(s + (nint)lda) : z;
+            Vector256<float> r2 = rows > 2 ? Vector256.Load(s + (nint)lda * 2) : z;
+            Vector256<float> r3 = rows > 3 ? Vector256.Load(s + (nint)lda * 3) : z;
+            Vector256<float> r4 = rows > 4 ? Vector256.Load(s + (nint)lda * 4) : z;
+            Vector256<float> r5 = rows > 5 ? Vector256.Load(s + (nint)lda * 5) : z;
+            Vector256<float> r6 = z, r7 = z;
+            Transpose8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            float* d = dst + (nint)p * Mr;
+            r0.Store(d);
+            r1.Store(d + Mr);
+            r2.Store(d + Mr * 2);
+            r3.Store(d + Mr * 3);
+            r4.Store(d + Mr * 4);
+            r5.Store(d + Mr * 5);
+            r6.Store(d + Mr * 6);
+            r7.Store(d + Mr * 7);
+        }
+
+        for (; p < kc; p++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                dst[(nint)p * Mr + r] = src[(nint)r * lda + p];
+            }
+        }
+    }
+
     /// <summary>
     /// Packs depth [p0, p0+kc) and columns [j0, j0+nc) of op(B) into NR panels of stride <paramref name="nr"/>·kc,
     /// zero-padding the last panel so the kernel can always load full vectors.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* b, bool transposeB, int n, int k, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int q = 0; q < nc; q += nr)
@@ -173,11 +218,25 @@ internal static unsafe class GemmPacking
 
         // B is [n×k]: column j of op(B) is row j of B, so the panel is a transpose.
         int c = 0;
-        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        if (Avx512F.IsSupported)
         {
             for (; c + 16 <= cols; c += 16)
             {
                 Transpose16Rows(b + (nint)(j + c) * k + p0, k, kc, dst + c, nr);
+            }
+        }
+        else if (Avx.IsSupported)
+        {
+            for (; c + 8 <= cols; c += 8)
+            {
+                Transpose8Rows(b + (nint)(j + c) * k + p0, k, kc, dst + c, nr);
+            }
+        }
+        else if (Sse.IsSupported)
+        {
+            for (; c + 4 <= cols; c += 4)
+            {
+                Transpose4Rows(b + (nint)(j + c) * k + p0, k, kc, dst + c, nr);
             }
         }
 
@@ -255,6 +314,87 @@ internal static unsafe class GemmPacking
         }
     }
 
+    // dst[p*ldd + r] = src[r*lds + p] for r < 8, p < kc, via in-register 8×8 transposes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose8Rows(float* src, int lds, int kc, float* dst, int ldd)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s = src + p;
+            Vector256<float> r0 = Vector256.Load(s);
+            Vector256<float> r1 = Vector256.Load(s + (nint)lds);
+            Vector256<float> r2 = Vector256.Load(s + (nint)lds * 2);
+            Vector256<float> r3 = Vector256.Load(s + (nint)lds * 3);
+            Vector256<float> r4 = Vector256.Load(s + (nint)lds * 4);
+            Vector256<float> r5 = Vector256.Load(s + (nint)lds * 5);
+            Vector256<float> r6 = Vector256.Load(s + (nint)lds * 6);
+            Vector256<float> r7 = Vector256.Load(s + (nint)lds * 7);
+            Transpose8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            float* d = dst + (nint)p * ldd;
+            r0.Store(d);
+            r1.Store(d + (nint)ldd);
+            r2.Store(d + (nint)ldd * 2);
+            r3.Store(d + (nint)ldd * 3);
+            r4.Store(d + (nint)ldd * 4);
+            r5.Store(d + (nint)ldd * 5);
+            r6.Store(d + (nint)ldd * 6);
+            r7.Store(d + (nint)ldd * 7);
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = dst + (nint)p * ldd;
+            for (int r = 0; r < 8; r++)
+            {
+                d[r] = src[(nint)r * lds + p];
+            }
+        }
+    }
+
+    // dst[p*ldd + r] = src[r*lds + p] for r < 4, p < kc, via in-register 4×4 transposes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose4Rows(float* src, int lds, int kc, float* dst, int ldd)
+    {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            float* s = src + p;
+            Vector128<float> r0 = Vector128.Load(s);
+            Vector128<float> r1 = Vector128.Load(s + (nint)lds);
+            Vector128<float> r2 = Vector128.Load(s + (nint)lds * 2);
+            Vector128<float> r3 = Vector128.Load(s + (nint)lds * 3);
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3), t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
+            float* d = dst + (nint)p * ldd;
+            Sse.MoveLowToHigh(t0, t1).Store(d);
+            Sse.MoveHighToLow(t1, t0).Store(d + (nint)ldd);
+            Sse.MoveLowToHigh(t2, t3).Store(d + (nint)ldd * 2);
+            Sse.MoveHighToLow(t3, t2).Store(d + (nint)ldd * 3);
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = dst + (nint)p * ldd;
+            for (int r = 0; r < 4; r++)
+            {
+                d[r] = src[(nint)r * lds + p];
+            }
+        }
+    }
+
+    // Row i of the result is column i of the input: pairs, then pairs of pairs within 128-bit lanes, then lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        r0 = Avx.Permute2x128(u0, u4, 0x20); r1 = Avx.Permute2x128(u1, u5, 0x20); r2 = Avx.Permute2x128(u2, u6, 0x20); r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31); r5 = Avx.Permute2x128(u1, u5, 0x31); r6 = Avx.Permute2x128(u2, u6, 0x31); r7 = Avx.Permute2x128(u3, u7, 0x31);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose16(ref Vector512<float> r0, ref Vector512<float> r1, ref Vector512<float> r2, ref Vector512<float> r3,
         ref Vector512<float> r4, ref Vector512<float> r5, ref Vector512<float> r6, ref Vector512<float> r7,
@@ -285,21 +425,21 @@ internal static unsafe class GemmPacking
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> UnpackLo(Vector512<float> x, Vector512<float> y) =>
-        System.Runtime.Intrinsics.X86.Avx512F.UnpackLow(x, y);
+        Avx512F.UnpackLow(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> UnpackHi(Vector512<float> x, Vector512<float> y) =>
-        System.Runtime.Intrinsics.X86.Avx512F.UnpackHigh(x, y);
+        Avx512F.UnpackHigh(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> UnpackLo64(Vector512<float> x, Vector512<float> y) =>
-        System.Runtime.Intrinsics.X86.Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()).AsSingle();
+        Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> UnpackHi64(Vector512<float> x, Vector512<float> y) =>
-        System.Runtime.Intrinsics.X86.Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble()).AsSingle();
+        Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Lanes(Vector512<float> x, Vector512<float> y, [ConstantExpected] byte control) =>
-        System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(x, y, control);
+        Avx512F.Shuffle4x128(x, y, control);
 }
