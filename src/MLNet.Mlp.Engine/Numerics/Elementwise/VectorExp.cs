@@ -29,14 +29,14 @@ internal static class VectorExp
         if (float.IsNaN(x)) return x;
         x = Math.Clamp(x, MinX, MaxX);
         float n = MathF.Round(x * Log2E);
-        float r = MathF.FusedMultiplyAdd(n, -Ln2Hi, x);
-        r = MathF.FusedMultiplyAdd(n, -Ln2Lo, r);
-        float p = MathF.FusedMultiplyAdd(P0, r, P1);
-        p = MathF.FusedMultiplyAdd(p, r, P2);
-        p = MathF.FusedMultiplyAdd(p, r, P3);
-        p = MathF.FusedMultiplyAdd(p, r, P4);
-        p = MathF.FusedMultiplyAdd(p, r, P5);
-        float y = MathF.FusedMultiplyAdd(p, r * r, r) + 1f;
+        float r = MultiplyAdd(n, -Ln2Hi, x);
+        r = MultiplyAdd(n, -Ln2Lo, r);
+        float p = MultiplyAdd(P0, r, P1);
+        p = MultiplyAdd(p, r, P2);
+        p = MultiplyAdd(p, r, P3);
+        p = MultiplyAdd(p, r, P4);
+        p = MultiplyAdd(p, r, P5);
+        float y = MultiplyAdd(p, r * r, r) + 1f;
         int k = (int)n, k1 = k >> 1, k2 = k - k1;
         return y * BitConverter.Int32BitsToSingle((k1 + 127) << 23) * BitConverter.Int32BitsToSingle((k2 + 127) << 23);
     }
@@ -57,15 +57,12 @@ internal static class VectorExp
         public static float Invoke(float x, float y) => Exp(x - y);
 
         // Where 256-bit vectors run, this step only takes a span's last four to seven values, through the lower half of
-        // one; where 128-bit vectors are the widest, the 128-bit polynomial needs a hardware FMA to beat the scalar code
-        // (without one each fused lane is emulated). Every lane's bits are the scalar's in all three cases.
+        // one. Every lane's bits are the scalar's in both cases.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> y)
         {
             Vector128<float> d = x - y;
-            if (Vector256.IsHardwareAccelerated) return Exp(d.ToVector256()).GetLower();
-            if (HasFusedMultiplyAdd128) return Exp(d);
-            return Vector128.Create(Exp(d.GetElement(0)), Exp(d.GetElement(1)), Exp(d.GetElement(2)), Exp(d.GetElement(3)));
+            return Vector256.IsHardwareAccelerated ? Exp(d.ToVector256()).GetLower() : Exp(d);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -100,8 +97,18 @@ internal static class VectorExp
         return Vector512.ConditionalSelect(isNaN, x, result);
     }
 
-    /// <summary>Whether 128-bit fused multiply-adds run in hardware (x86 FMA, or Arm64 Advanced SIMD).</summary>
-    internal static bool HasFusedMultiplyAdd128 => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
+    /// <summary>Whether fused multiply-adds run in hardware (x86 FMA, or Arm64 Advanced SIMD).</summary>
+    internal static bool HasFusedMultiplyAdd => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
+
+    // Fused where the hardware fuses; elsewhere (x64 with AVX2 and FMA off) a multiply then an add, because a fused
+    // multiply-add without hardware support is a slow software routine. The scalar and the 128-bit lanes make the same
+    // choice, so a lane's bits stay the scalar's on every machine; results differ between the two kinds of machine.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MultiplyAdd(float a, float b, float c) => HasFusedMultiplyAdd ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+        => HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
 
     /// <summary>e^x per lane, each lane bit-identical to <see cref="Exp(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -110,14 +117,14 @@ internal static class VectorExp
         var isNaN = ~Vector128.Equals(x, x);
         var c = Vector128.MinNative(Vector128.MaxNative(x, Vector128.Create(MinX)), Vector128.Create(MaxX));
         var n = Vector128.Round(c * Vector128.Create(Log2E));
-        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Hi), c);
-        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Lo), r);
-        var p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
-        var y = Vector128.FusedMultiplyAdd(p, r * r, r) + Vector128<float>.One;
+        var r = MultiplyAdd(n, Vector128.Create(-Ln2Hi), c);
+        r = MultiplyAdd(n, Vector128.Create(-Ln2Lo), r);
+        var p = MultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
+        p = MultiplyAdd(p, r, Vector128.Create(P2));
+        p = MultiplyAdd(p, r, Vector128.Create(P3));
+        p = MultiplyAdd(p, r, Vector128.Create(P4));
+        p = MultiplyAdd(p, r, Vector128.Create(P5));
+        var y = MultiplyAdd(p, r * r, r) + Vector128<float>.One;
         var k = Vector128.ConvertToInt32(n);
         var k1 = Vector128.ShiftRightArithmetic(k, 1);
         var k2 = k - k1;
