@@ -42,6 +42,10 @@ public sealed class TrainingOptions
     /// <summary>Seed for the per-epoch shuffle and dropout masks. Default 0.</summary>
     public int Seed { get; init; } = TrainingDefaults.Seed;
 
+    /// <summary>How the optimizer updates the first layer when the training data is sparse (<see cref="TrainingData.SparseFeatures"/>).
+    /// Default <see cref="SparseUpdateMode.Lazy"/>.</summary>
+    public SparseUpdateMode SparseUpdates { get; init; } = SparseUpdateMode.Lazy;
+
     /// <summary>Cores the matrix kernels may use; null for all. Results are bit-identical for any value.</summary>
     public int? MaxThreads { get; init; }
 

@@ -28,6 +28,8 @@ internal sealed class TrainingRun
     private readonly EarlyStoppingMonitor? _earlyStopping;
     private readonly DivergenceGuard _divergence;
     private readonly StepThreadTuner _tuner;
+    private readonly SparseBatch? _sparse;
+    private readonly LazyFirstLayerUpdate? _lazy;
 
     public TrainingRun(TrainingState state, TrainingData train, TrainingData? validation, TrainingOptions options)
     {
@@ -50,6 +52,13 @@ internal sealed class TrainingRun
             : null;
         _divergence = new DivergenceGuard(state);
         _tuner = new StepThreadTuner(_maxThreads);
+        if (train.SparseFeatures is { } sparse && network.Layers[0] is DenseLayer)
+        {
+            _sparse = new SparseBatch(train.FeatureCount, batchSize, SparseBatch.MaxNonZeros(sparse, batchSize));
+            _step.SparseInput = _sparse;
+            if (options.SparseUpdates == SparseUpdateMode.Lazy && LazyFirstLayerUpdate.Supports(options.Optimizer, options.GradientTransforms, out _))
+                _lazy = new LazyFirstLayerUpdate(network, options.Optimizer, _sparse.MaxTouched);
+        }
     }
 
     /// <summary>Trains <see cref="TrainingOptions.Epochs"/> epochs unless early stopping or cancellation ends the run sooner.</summary>
@@ -144,7 +153,7 @@ internal sealed class TrainingRun
     private void TrainBatch(int epochIndex, int start, int rows, ref EpochTotals totals)
     {
         int threads = _tuner.BeginStep();
-        _batches.Gather(start, rows, _step.InputBuffer, threads);
+        _batches.Gather(start, rows, _sparse != null ? [] : _step.InputBuffer, threads, _sparse);
         var targets = _batches.Targets(rows);
         var weights = _batches.Weights(rows);
         float learningRate = LearningRate(epochIndex);
@@ -154,9 +163,19 @@ internal sealed class TrainingRun
         _step.ForwardInputBuffer(rows);
         double loss = _step.Backward(targets, _options.Loss, weights);
         if (!double.IsFinite(loss)) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "loss");
-        _step.TransformGradients(_options.GradientTransforms, learningRate);
-        if (FiniteCheck.IndexOfNonFinite(_state.Network.GradientArray) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
-        _step.Update(_options.Optimizer, _state.OptimizerState!, learningRate);
+        if (_lazy != null)
+        {
+            // Every gradient outside the gathered entries is zero: checking these checks them all.
+            _lazy.Gather(_sparse!);
+            if (FiniteCheck.IndexOfNonFinite(_lazy.Gradients) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
+            _step.UpdateLazily(_lazy, _options.Optimizer, _state.OptimizerState!, learningRate);
+        }
+        else
+        {
+            _step.TransformGradients(_options.GradientTransforms, learningRate);
+            if (FiniteCheck.IndexOfNonFinite(_state.Network.GradientArray) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
+            _step.Update(_options.Optimizer, _state.OptimizerState!, learningRate);
+        }
         _state.Step = _step.StepCount;
         totals.Steps++;
         _tuner.EndStep();

@@ -76,7 +76,8 @@ internal sealed class MemoryEstimate
         _restoresBestWeights = o.EarlyStopping is { RestoreBestWeights: true };
         _layers = new (LayerShape, string)[layers.Count];
         int width = features;
-        _widest = features;
+        // As the workspace: the gradient buffers never hold the network's inputs.
+        _widest = 1;
         for (int i = 0; i < layers.Count; i++)
         {
             var shape = layers[i].ShapeFor(width);
@@ -118,6 +119,14 @@ internal sealed class MemoryEstimate
         => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
             EngineTrainingOptions.From(options, head, static _ => { }).Optimizer);
 
+    private double? _nonZerosPerRow;
+
+    /// <summary>
+    /// Counts the data as sparse rows of <paramref name="nonZerosPerRow"/> stored values on average (a column index and
+    /// a value each, 8 bytes, and a row offset), as the reader keeps a sparse feature column, instead of every feature.
+    /// </summary>
+    public void UseSparseRows(double nonZerosPerRow) => _nonZerosPerRow = Math.Max(1, nonZerosPerRow);
+
     /// <summary>The parameters of the network the options describe.</summary>
     public long ParameterCount => _parameters;
 
@@ -133,7 +142,8 @@ internal sealed class MemoryEstimate
     /// <param name="rowsFinal">Whether <paramref name="rows"/> is the final count: only then is the batch cut to the rows.</param>
     public IReadOnlyList<Part> Parts(long rows, long validationRows, bool rowsFinal)
     {
-        long rowWidth = _features + _targets + (_weights ? 1 : 0);
+        long featureFloats = _nonZerosPerRow is double nz ? (long)Math.Ceiling(2 * nz) + 1 : _features;
+        long rowWidth = featureFloats + _targets + (_weights ? 1 : 0);
         long validation = _validationFraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
         long training = _validationFraction is null ? rows : rows - validation;
         int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;
@@ -164,6 +174,13 @@ internal sealed class MemoryEstimate
             parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));
         var (batchFloats, batchLargest) = Workspace(batch);
         long batchInputs = Mul(batch, rowWidth);
+        if (_nonZerosPerRow != null && _layers.Length > 0)
+        {
+            // The sparse batch's column marks, and the lazy update's compact copies of the touched columns' weights,
+            // gradients and optimizer state (at most a batch's non-zeros per unit).
+            long touched = Math.Min(_features, Mul(batch, featureFloats));
+            batchInputs = Add(Add(batchInputs, _features), Mul(Mul(2 + b, touched), _layers[0].Shape.OutputSize));
+        }
         parts.Add(new($"batch buffers ({batch:N0} rows)", Floats(Add(batchFloats, batchInputs)), batchLargest,
             nameof(MlpOptionsBase.BatchSize), LayersRemedy));
         if (validation > 0)

@@ -25,15 +25,19 @@ internal static class NetworkTraining
         // The state after the last completed epoch (or the warm-start model).
         var lastGood = state.EpochsCompleted > 0 ? state.Clone() : null;
         TrainingResult result;
+        var engineOptions = EngineTrainingOptions.From(options, head, record =>
+            {
+                // Copied into the arrays of the previous epoch's copy: a new clone each epoch would leave a
+                // model-sized garbage array behind every epoch, and the peak would grow with the epochs trained.
+                if (lastGood is null) lastGood = state.Clone();
+                else lastGood.CopyFrom(state);
+                reporter.Epoch(record);
+            });
+        if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))
+            reporter.DenseSparseUpdates(why);
         try
         {
-            result = NetworkTrainer.Fit(state, training, validation, EngineTrainingOptions.From(options, head, record =>
-            {
-                // Dropped before the new copy is made, so that this copy and the next never need memory at once.
-                lastGood = null;
-                lastGood = state.Clone();
-                reporter.Epoch(record);
-            }));
+            result = NetworkTrainer.Fit(state, training, validation, engineOptions);
         }
         catch (TrainingDivergedException e)
         {
