@@ -25,6 +25,10 @@ switch (command)
         return PeersBenchmark.RunOne(rest);
     case "memory":
         return MemoryBenchmark.Run(rest);
+    case "text":
+        return TextBenchmark.Run(rest);
+    case "text-one":
+        return TextBenchmark.RunOne(rest);
     case "profile":
         return ProfileSteps.Run(rest);
     case "serve-load":
@@ -43,6 +47,8 @@ switch (command)
         Console.WriteLine("  torch      the PyTorch peer alone (torch/mlp_bench.py), same options as train");
         Console.WriteLine("  inference  rows/s: PredictionEngine one row at a time, Transform enumerated, ONNX-backed model after Load");
         Console.WriteLine("  peers      ML.NET's SdcaMaximumEntropy, LbfgsMaximumEntropy and LightGbm on the same split");
+        Console.WriteLine("  text       FeaturizeText + MLP (default options, and --epochs N, 5) vs SDCA on SpamAssassin and the fortunes, each fit a fresh process");
+        Console.WriteLine("             (data: samples/get-text-data.sh); options: --sets spam,fortunes");
         Console.WriteLine("  memory     peak working set of a fresh process training W3, next to the data size as floats");
         Console.WriteLine("  gemm       GFLOP/s of MatrixMultiply for the network's shapes at 1 and 2 threads, next to the measured FMA peak");
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");

@@ -29,6 +29,9 @@ internal sealed class DivergenceGuard
         EpochCompleted();
     }
 
+    /// <summary>Restore the last completed epoch on every divergence, not only when the weights are not finite.</summary>
+    public bool AlwaysRestore { get; init; }
+
     /// <summary>Keeps the state as it is now, at the end of a completed epoch.</summary>
     public void EpochCompleted()
     {
@@ -57,7 +60,7 @@ internal sealed class DivergenceGuard
     {
         int? restoredTo = null;
         var network = _state.Network;
-        if (FiniteCheck.IndexOfNonFinite(network.ParameterArray) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0)
+        if (AlwaysRestore || FiniteCheck.IndexOfNonFinite(network.ParameterArray) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0)
         {
             network.SetParameters(_parameters, _networkState);
             _state.OptimizerState!.CopyFrom(_optimizer);

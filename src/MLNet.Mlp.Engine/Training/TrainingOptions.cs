@@ -58,6 +58,13 @@ public sealed class TrainingOptions
     /// <summary>Called after every epoch with its record (for logging and progress displays).</summary>
     public Action<EpochRecord>? EpochCompleted { get; init; }
 
+    /// <summary>
+    /// On divergence, put the last completed epoch's state back even when the weights are still finite, so that the
+    /// state after the exception is the last good one: the ML.NET trainer builds its diverged model from it instead of
+    /// keeping a second copy of the whole state (parameters, gradients, optimizer moments) beside the guard's.
+    /// </summary>
+    internal bool RestoreLastEpochOnDivergence { get; init; }
+
     /// <summary>Stops training at the next batch when signalled; the network keeps its weights.</summary>
     public CancellationToken CancellationToken { get; init; }
 

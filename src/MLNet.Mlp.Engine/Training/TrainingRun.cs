@@ -50,7 +50,7 @@ internal sealed class TrainingRun
         _earlyStopping = options.EarlyStopping is { } stopping
             ? new EarlyStoppingMonitor(stopping, stopping.Monitor == MonitoredQuantity.Metric && options.Metric!.HigherIsBetter)
             : null;
-        _divergence = new DivergenceGuard(state);
+        _divergence = new DivergenceGuard(state) { AlwaysRestore = options.RestoreLastEpochOnDivergence };
         _tuner = new StepThreadTuner(_maxThreads);
         if (train.SparseFeatures is { } sparse && network.Layers[0] is DenseLayer)
         {

@@ -61,24 +61,4 @@ public sealed class TrainingState
         copy.History.AddRange(History);
         return copy;
     }
-
-    /// <summary>
-    /// Makes this state a copy of <paramref name="source"/> (a network of the same shape), reusing this state's
-    /// arrays: a snapshot refreshed every epoch then allocates nothing once it exists, where a clone per epoch would
-    /// leave a network-sized garbage array on the large-object heap each time.
-    /// </summary>
-    internal void CopyFrom(TrainingState source)
-    {
-        Network.CopyParametersFrom(source.Network);
-        if (source.OptimizerState is null) OptimizerState = null;
-        else if (OptimizerState is { } own && own.BufferCount == source.OptimizerState.BufferCount && own.ParameterCount == source.OptimizerState.ParameterCount)
-            own.CopyFrom(source.OptimizerState);
-        else OptimizerState = source.OptimizerState.Clone();
-        OptimizerName = source.OptimizerName;
-        Step = source.Step;
-        EpochsCompleted = source.EpochsCompleted;
-        Plateau = source.Plateau?.Clone();
-        History.Clear();
-        History.AddRange(source.History);
-    }
 }

@@ -36,6 +36,7 @@ internal static class EngineTrainingOptions
             Metric = head.CreateMetric(),
             EarlyStopping = o.EarlyStopping,
             CancellationToken = o.CancellationToken,
+            RestoreLastEpochOnDivergence = true,
             EpochCompleted = record =>
             {
                 epochCompleted(record);

@@ -20,8 +20,11 @@ namespace MLNet.Mlp.Fitting;
 /// <item>the parameters and their gradients, 2P, and the batch-norm statistics S;</item>
 /// <item>the optimizer state, B × P (B buffers per parameter, as the optimizer's <see cref="IOptimizer.CreateState"/>
 /// says), and P more when the optimizer runs links one after another on a copy of the gradient;</item>
-/// <item>the copies training keeps: the last completed epoch's state for a diverged run, 2P + S + B × P, the divergence
-/// guard's, P + S + B × P, and the best epoch's weights when early stopping restores them, P + S;</item>
+/// <item>the copies training keeps: the divergence guard's state of the last completed epoch, P + S + B × P (a diverged
+/// run's model is made from it), and the best epoch's weights when early stopping restores them, P + S;</item>
+/// <item>for sparse features (a column of at least <see cref="DataViewReader.SparseMinFeatures"/> features whose rows
+/// are sparse), the data as Z non-zeros per row, 2Z + 1 per row in place of F, and per batch the column marks, F, and
+/// the lazy update's compact copies of the touched columns, (2 + B) × units × min(F, b × (2Z + 1));</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
 /// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
 /// </list>
@@ -121,6 +124,9 @@ internal sealed class MemoryEstimate
 
     private double? _nonZerosPerRow;
 
+    /// <summary>Whether the features are wide enough for the reader to keep them sparse (<see cref="DataViewReader.SparseMinFeatures"/>).</summary>
+    public bool MayReadSparse => _features >= DataViewReader.SparseMinFeatures;
+
     /// <summary>
     /// Counts the data as sparse rows of <paramref name="nonZerosPerRow"/> stored values on average (a column index and
     /// a value each, 8 bytes, and a row offset), as the reader keeps a sparse feature column, instead of every feature.
@@ -168,7 +174,6 @@ internal sealed class MemoryEstimate
             parts.Add(new($"optimizer state ({_optimizerName}, {b} value(s) per parameter)", Floats(Mul(b, p)), p, LayersRemedy, OptimizerRemedy));
         if (_copiesGradient)
             parts.Add(new($"optimizer update copy ({_optimizerName})", Floats(p), p, LayersRemedy, OptimizerRemedy));
-        parts.Add(new("copy of the last completed epoch (kept for a diverged run)", Floats(Add(Mul(2 + b, p), s)), Math.Max(p, s), LayersRemedy));
         parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
         if (_restoresBestWeights)
             parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));

@@ -22,17 +22,10 @@ internal static class NetworkTraining
     public static void Run(TrainingState state, TrainingData training, TrainingData? validation, MlpOptionsBase options, MlpTaskHead head,
         TrainingReporter reporter, Func<TrainingState, MlpModelParameters> toModel)
     {
-        // The state after the last completed epoch (or the warm-start model).
-        var lastGood = state.EpochsCompleted > 0 ? state.Clone() : null;
+        // On divergence the engine puts the last completed epoch (or the warm-start state) back into the state, so the
+        // diverged model is made from the state itself: no second copy of every parameter and moment is kept.
         TrainingResult result;
-        var engineOptions = EngineTrainingOptions.From(options, head, record =>
-            {
-                // Copied into the arrays of the previous epoch's copy: a new clone each epoch would leave a
-                // model-sized garbage array behind every epoch, and the peak would grow with the epochs trained.
-                if (lastGood is null) lastGood = state.Clone();
-                else lastGood.CopyFrom(state);
-                reporter.Epoch(record);
-            });
+        var engineOptions = EngineTrainingOptions.From(options, head, reporter.Epoch);
         if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))
             reporter.DenseSparseUpdates(why);
         try
@@ -41,7 +34,8 @@ internal static class NetworkTraining
         }
         catch (TrainingDivergedException e)
         {
-            var wrapped = new MlpTrainingDivergedException(e, lastGood != null ? toModel(lastGood) : null, lastGood?.EpochsCompleted ?? 0);
+            bool hasModel = state.EpochsCompleted > 0;
+            var wrapped = new MlpTrainingDivergedException(e, hasModel ? toModel(state) : null, hasModel ? state.EpochsCompleted : 0);
             reporter.Diverged(wrapped);
             throw wrapped;
         }

@@ -62,7 +62,12 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : IEstimator<TTrans
         // 0. The memory the whole fit needs, before anything is allocated: the model's part now, with the data's when
         //    the views know their row counts; otherwise the data's is checked as it is read.
         var memory = MemoryEstimate.For(o, _head, trainData.Schema, validationData != null);
-        if (DataViewReader.FirstRowNonZeros(trainData, o.FeatureColumnName) is int nonZeros) memory.UseSparseRows(nonZeros);
+        if (memory.MayReadSparse)
+        {
+            // The model alone first: a model that cannot fit is refused before any row is computed.
+            memory.Require(0, 0, rowsFinal: false, "the data view reports");
+            if (DataViewReader.FirstRowNonZeros(trainData, o.FeatureColumnName) is int nonZeros) memory.UseSparseRows(nonZeros);
+        }
         long? knownRows = trainData.GetRowCount();
         memory.Require(knownRows ?? 0, validationData?.GetRowCount() ?? 0, rowsFinal: knownRows != null, "the data view reports");
 
