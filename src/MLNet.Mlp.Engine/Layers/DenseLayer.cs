@@ -124,6 +124,22 @@ public sealed class DenseLayer : Layer
         Activation.Forward(z, output.Slice(0, rows * Units), Units);
     }
 
+    /// <summary>Forward of one sparse row (inference): the arithmetic of <see cref="ForwardSparse"/> for a one-row batch.</summary>
+    internal void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output, Span<float> cache)
+    {
+        var z = cache.Slice(0, Units);
+        ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
+        int width = InputSize;
+        for (int u = 0; u < Units; u++)
+        {
+            var wu = w.Slice(u * width, width);
+            float sum = 0f;
+            for (int k = 0; k < indices.Length; k++) sum += values[k] * wu[indices[k]];
+            z[u] = sum + bias[u];
+        }
+        Activation.Forward(z, output.Slice(0, Units), Units);
+    }
+
     /// <summary>Backward on a sparse batch: δ through the activation, then <see cref="BackwardFromPreActivationSparse"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BackwardSparse(Training.SparseBatch input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache, Span<float> outputGradient, int rows)

@@ -192,6 +192,32 @@ public sealed class Network
     internal void PredictPreActivation(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads)
         => PredictCore(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer);
 
+    /// <summary>
+    /// Inference on one sparse row (<paramref name="values"/> at the ascending columns <paramref name="indices"/>) when
+    /// the first layer is a dense layer, never densifying it: the first layer reads only the non-zeros. Thread-safe.
+    /// </summary>
+    /// <param name="indices">The row's stored columns, ascending, each below <see cref="InputSize"/>.</param>
+    /// <param name="values">The row's stored values.</param>
+    /// <param name="outputs">Receives the <see cref="OutputSize"/> outputs.</param>
+    /// <param name="preActivation">Whether to return the output layer's pre-activations (logits) when it is a dense layer.</param>
+    internal void PredictSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, bool preActivation)
+    {
+        if (!_inferenceWorkspaces.TryTake(out var ws)) ws = new NetworkWorkspace(this, InferenceChunk);
+        try
+        {
+            var context = ForwardContext.Inference(1);
+            ((DenseLayer)_layers[0]).ForwardSparseRow(indices, values, ws.Outputs[0], ws.Caches[0]);
+            for (int i = 1; i < _layers.Length; i++)
+                _layers[i].Forward(ws.Outputs[i - 1].AsSpan(0, _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], 1, context);
+            var result = preActivation && _layers[^1] is DenseLayer ? ws.Caches[^1].AsSpan(0, OutputSize) : ws.Output(1);
+            result.CopyTo(outputs);
+        }
+        finally
+        {
+            _inferenceWorkspaces.Add(ws);
+        }
+    }
+
     private void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
