@@ -27,10 +27,18 @@ namespace MLNet.Mlp.Training;
 /// </remarks>
 internal sealed class LazyFirstLayerUpdate
 {
+    // The smallest compact stride: a step touching fewer columns pads up to it.
+    private const int MinStride = 64;
+
     private readonly Network _network;
-    private readonly int _units, _width, _firstWeights, _tail, _maxTouched, _compactFirst, _decayed;
+    private readonly int _units, _width, _firstWeights, _tail, _maxTouched, _decayedRest;
     private readonly float[] _parameters, _gradients;
     private readonly OptimizerState _state;
+    // Per power-of-two stride, a state over the prefix of _state's buffers that stride needs: a step's work follows the
+    // columns it touches (at most twice as many), not the most a batch could touch, and no step allocates once every
+    // stride has been seen.
+    private readonly OptimizerState?[] _prefixes = new OptimizerState?[32];
+    private int _stride, _compactFirst;
 
     /// <param name="network">The network; its first layer is a dense layer.</param>
     /// <param name="optimizer">The optimizer (element-wise: see <see cref="Supports"/>).</param>
@@ -44,16 +52,15 @@ internal sealed class LazyFirstLayerUpdate
         _firstWeights = _units * _width;
         _tail = network.ParameterCount - _firstWeights;
         _maxTouched = maxTouched;
-        _compactFirst = checked(_units * maxTouched);
-        int compact = checked(_compactFirst + _tail);
-        _decayed = _compactFirst + (network.DecayedParameterCount - _firstWeights);
+        int compact = checked((_units * Math.Max(maxTouched, MinStride)) + _tail);
+        _decayedRest = network.DecayedParameterCount - _firstWeights;
         _parameters = new float[compact];
         _gradients = new float[compact];
         _state = optimizer.CreateState(compact);
     }
 
     /// <summary>The gathered gradients of the last <see cref="Gather"/> (zero in the padding).</summary>
-    public ReadOnlySpan<float> Gradients => _gradients;
+    public ReadOnlySpan<float> Gradients => _gradients.AsSpan(0, _compactFirst + _tail);
 
     /// <summary>
     /// Whether a step with <paramref name="optimizer"/> after <paramref name="transforms"/> can be lazy; when not,
@@ -89,23 +96,33 @@ internal sealed class LazyFirstLayerUpdate
     public void Gather(SparseBatch batch)
     {
         var touched = batch.Touched.AsSpan(0, batch.TouchedCount);
+        _stride = Math.Max(MinStride, (int)Math.Min(_maxTouched, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)touched.Length)));
+        _compactFirst = _units * _stride;
         GatherInto(_network.GradientArray, _gradients, touched);
     }
 
     /// <summary>Updates the gathered entries with <paramref name="optimizer"/> as step <paramref name="step"/> and
-    /// writes the parameters and the optimizer state back.</summary>
+    /// writes the parameters and the optimizer state back; false, writing nothing back, when an updated parameter is
+    /// not finite (the network and the state then stay as after the previous step).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Update(IOptimizer optimizer, OptimizerState state, SparseBatch batch, float learningRate, long step, int maxThreads)
+    public bool Update(IOptimizer optimizer, OptimizerState state, SparseBatch batch, float learningRate, long step, int maxThreads)
     {
         var touched = batch.Touched.AsSpan(0, batch.TouchedCount);
+        int length = _compactFirst + _tail;
+        // Power-of-two strides by their exponent; the one other stride, the cap, in the last slot.
+        int slot = System.Numerics.BitOperations.IsPow2(_stride) ? System.Numerics.BitOperations.Log2((uint)_stride) : _prefixes.Length - 1;
+        var compactState = _prefixes[slot] ??= _state.Prefix(length);
         GatherInto(_network.ParameterArray, _parameters, touched);
-        for (int b = 0; b < state.BufferCount; b++) GatherInto(state.Buffer(b), _state.Buffer(b), touched);
-        optimizer.Update(_parameters, _gradients, _state, new OptimizerStep(learningRate, step, _decayed) { MaxThreads = maxThreads });
+        for (int b = 0; b < state.BufferCount; b++) GatherInto(state.Buffer(b), compactState.Buffer(b), touched);
+        optimizer.Update(_parameters.AsSpan(0, length), _gradients.AsSpan(0, length), compactState,
+            new OptimizerStep(learningRate, step, _compactFirst + _decayedRest) { MaxThreads = maxThreads });
+        if (Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(_parameters.AsSpan(0, length)) >= 0) return false;
         ScatterFrom(_parameters, _network.ParameterArray, touched);
-        for (int b = 0; b < state.BufferCount; b++) ScatterFrom(_state.Buffer(b), state.Buffer(b), touched);
+        for (int b = 0; b < state.BufferCount; b++) ScatterFrom(compactState.Buffer(b), state.Buffer(b), touched);
+        return true;
     }
 
-    // Compact layout: unit u's touched columns at [u·maxTouched, u·maxTouched + touched), zero padding to the next
+    // Compact layout: unit u's touched columns at [u·stride, u·stride + touched), zero padding to the next
     // unit (a zero parameter with a zero gradient and zero state stays zero under every element-wise update), then the
     // later parameters as they are.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -114,7 +131,7 @@ internal sealed class LazyFirstLayerUpdate
         for (int u = 0; u < _units; u++)
         {
             var source = full.Slice(u * _width, _width);
-            var destination = compact.Slice(u * _maxTouched, _maxTouched);
+            var destination = compact.Slice(u * _stride, _stride);
             for (int t = 0; t < touched.Length; t++) destination[t] = source[touched[t]];
             destination.Slice(touched.Length).Clear();
         }
@@ -126,7 +143,7 @@ internal sealed class LazyFirstLayerUpdate
     {
         for (int u = 0; u < _units; u++)
         {
-            var source = compact.Slice(u * _maxTouched, touched.Length);
+            var source = compact.Slice(u * _stride, touched.Length);
             var destination = full.Slice(u * _width, _width);
             for (int t = 0; t < touched.Length; t++) destination[touched[t]] = source[t];
         }

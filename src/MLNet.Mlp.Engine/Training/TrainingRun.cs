@@ -50,7 +50,6 @@ internal sealed class TrainingRun
         _earlyStopping = options.EarlyStopping is { } stopping
             ? new EarlyStoppingMonitor(stopping, stopping.Monitor == MonitoredQuantity.Metric && options.Metric!.HigherIsBetter)
             : null;
-        _divergence = new DivergenceGuard(state) { AlwaysRestore = options.RestoreLastEpochOnDivergence };
         _tuner = new StepThreadTuner(_maxThreads);
         if (train.SparseFeatures is { } sparse && network.Layers[0] is DenseLayer)
         {
@@ -59,6 +58,9 @@ internal sealed class TrainingRun
             if (options.SparseUpdates == SparseUpdateMode.Lazy && LazyFirstLayerUpdate.Supports(options.Optimizer, options.GradientTransforms, out _))
                 _lazy = new LazyFirstLayerUpdate(network, options.Optimizer, _sparse.MaxTouched);
         }
+        // Lazy sparse steps check their result before writing it back, so without batch norm the weights are never
+        // left non-finite: no copy of a first layer of 10⁵–10⁶ inputs (and its moments) is kept for a restore.
+        _divergence = new DivergenceGuard(state, keepsSnapshot: _lazy is null || _hasBatchNorm) { AlwaysRestore = options.RestoreLastEpochOnDivergence };
     }
 
     /// <summary>Trains <see cref="TrainingOptions.Epochs"/> epochs unless early stopping or cancellation ends the run sooner.</summary>
@@ -168,7 +170,8 @@ internal sealed class TrainingRun
             // Every gradient outside the gathered entries is zero: checking these checks them all.
             _lazy.Gather(_sparse!);
             if (FiniteCheck.IndexOfNonFinite(_lazy.Gradients) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
-            _step.UpdateLazily(_lazy, _options.Optimizer, _state.OptimizerState!, learningRate);
+            if (!_step.UpdateLazily(_lazy, _options.Optimizer, _state.OptimizerState!, learningRate))
+                _divergence.Diverge(epochIndex, totals.Steps, learningRate, "weight");
         }
         else
         {

@@ -162,12 +162,14 @@ public sealed class TrainingStep
 
     /// <summary>One optimizer step that changes only the first layer's columns the sparse batch touched and the other
     /// layers' parameters (see <see cref="LazyFirstLayerUpdate"/>), counted in <see cref="StepCount"/>. The gradients must
-    /// have been gathered into <paramref name="lazy"/> first.</summary>
+    /// have been gathered into <paramref name="lazy"/> first. False, with nothing changed and the step not counted, when
+    /// the step would make a weight non-finite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void UpdateLazily(LazyFirstLayerUpdate lazy, IOptimizer optimizer, OptimizerState state, float learningRate)
+    internal bool UpdateLazily(LazyFirstLayerUpdate lazy, IOptimizer optimizer, OptimizerState state, float learningRate)
     {
-        lazy.Update(optimizer, state, SparseInput!, learningRate, StepCount + 1, _maxThreads);
+        if (!lazy.Update(optimizer, state, SparseInput!, learningRate, StepCount + 1, _maxThreads)) return false;
         StepCount++;
+        return true;
     }
 
     /// <summary>Takes one optimizer step θ ← update(θ, ∇θ) with the current gradients, and counts it in <see cref="StepCount"/>.</summary>

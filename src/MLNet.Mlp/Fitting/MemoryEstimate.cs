@@ -21,7 +21,7 @@ namespace MLNet.Mlp.Fitting;
 /// <item>the optimizer state, B × P (B buffers per parameter, as the optimizer's <see cref="IOptimizer.CreateState"/>
 /// says), and P more when the optimizer runs links one after another on a copy of the gradient;</item>
 /// <item>the copies training keeps: the divergence guard's state of the last completed epoch, P + S + B × P (a diverged
-/// run's model is made from it), and the best epoch's weights when early stopping restores them, P + S;</item>
+/// run's model is made from it; none for lazy sparse steps without batch norm, which never write a non-finite weight), and the best epoch's weights when early stopping restores them, P + S;</item>
 /// <item>for sparse features (a column of at least <see cref="DataViewReader.SparseMinFeatures"/> features whose rows
 /// are sparse), the data as Z non-zeros per row, 2Z + 1 per row in place of F, and per batch the column marks, F, and
 /// the lazy update's compact copies of the touched columns, (2 + B) × units × min(F, b × (2Z + 1));</item>
@@ -66,8 +66,13 @@ internal sealed class MemoryEstimate
     private long _inUse;
     private bool _inUseCollected;
 
-    private MemoryEstimate(MlpOptionsBase o, int features, LabelShape label, bool separateValidation, IReadOnlyList<Layer> layers, IOptimizer optimizer)
+    // Whether sparse training would take lazy steps, which keep no divergence snapshot (see TrainingRun).
+    private readonly bool _lazySparse;
+
+    private MemoryEstimate(MlpOptionsBase o, int features, LabelShape label, bool separateValidation, IReadOnlyList<Layer> layers, Training.TrainingOptions engine)
     {
+        var optimizer = engine.Optimizer;
+        _lazySparse = !o.BatchNormalization && Training.LazyFirstLayerUpdate.Supports(optimizer, engine.GradientTransforms, out _);
         _features = features;
         _targets = label.TargetWidth;
         _outputs = label.OutputCount;
@@ -113,14 +118,13 @@ internal sealed class MemoryEstimate
         int features = DataViewReader.FeatureCount(schema, options.FeatureColumnName);
         var label = head.ReadLabelShape(schema, options.LabelColumnName);
         var layers = NetworkBuilder.Layers(options, head, label.OutputCount);
-        var optimizer = EngineTrainingOptions.From(options, head, static _ => { }).Optimizer;
-        return new MemoryEstimate(options, features, label, separateValidation, layers, optimizer);
+        return new MemoryEstimate(options, features, label, separateValidation, layers, EngineTrainingOptions.From(options, head, static _ => { }));
     }
 
     /// <summary>The estimate for explicit shapes (tests).</summary>
     internal static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, int features, LabelShape label, bool separateValidation)
         => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
-            EngineTrainingOptions.From(options, head, static _ => { }).Optimizer);
+            EngineTrainingOptions.From(options, head, static _ => { }));
 
     private double? _nonZerosPerRow;
 
@@ -174,7 +178,8 @@ internal sealed class MemoryEstimate
             parts.Add(new($"optimizer state ({_optimizerName}, {b} value(s) per parameter)", Floats(Mul(b, p)), p, LayersRemedy, OptimizerRemedy));
         if (_copiesGradient)
             parts.Add(new($"optimizer update copy ({_optimizerName})", Floats(p), p, LayersRemedy, OptimizerRemedy));
-        parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
+        if (_nonZerosPerRow is null || !_lazySparse)
+            parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
         if (_restoresBestWeights)
             parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));
         var (batchFloats, batchLargest) = Workspace(batch);

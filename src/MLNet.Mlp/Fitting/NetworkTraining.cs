@@ -23,7 +23,9 @@ internal static class NetworkTraining
         TrainingReporter reporter, Func<TrainingState, MlpModelParameters> toModel)
     {
         // On divergence the engine puts the last completed epoch (or the warm-start state) back into the state, so the
-        // diverged model is made from the state itself: no second copy of every parameter and moment is kept.
+        // diverged model is made from the state itself: no second copy of every parameter and moment is kept. (Lazy
+        // sparse training keeps no copy at all: its steps never write a non-finite weight, and the state is that of
+        // the last finite step.)
         TrainingResult result;
         var engineOptions = EngineTrainingOptions.From(options, head, reporter.Epoch);
         if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))

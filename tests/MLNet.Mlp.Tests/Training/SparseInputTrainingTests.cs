@@ -163,6 +163,20 @@ public class SparseInputTrainingTests
         Assert.Equal(denseLoss, sparseLoss, 5);
     }
 
+    [Fact]
+    public void ALazyStepThatWouldOverflowDivergesLeavingTheLastFiniteStepsWeights()
+    {
+        var (sparse, _, targets) = Data(seed: 7);
+        var network = NewNetwork(hidden: true);
+        var options = new TrainingOptions
+        {
+            Loss = new CategoricalCrossEntropyLoss(), Optimizer = new SgdOptimizer(), LearningRate = 1e38f, Epochs = 3, BatchSize = 8,
+        };
+        var e = Assert.Throws<TrainingDivergedException>(() => NetworkTrainer.Fit(network, new TrainingData(sparse, targets, 1), null, options));
+        Assert.Null(e.RestoredToEpoch);
+        Assert.Equal(-1, MLNet.Mlp.Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(network.Parameters.Span));
+    }
+
     private static Network Train(SparseRows sparse, float[] targets, IOptimizer optimizer, SparseUpdateMode mode, int epochs)
     {
         var network = NewNetwork(hidden: true);
