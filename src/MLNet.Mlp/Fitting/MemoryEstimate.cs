@@ -154,6 +154,8 @@ internal sealed class MemoryEstimate
     {
         long featureFloats = _nonZerosPerRow is double nz ? (long)Math.Ceiling(2 * nz) + 1 : _features;
         long rowWidth = featureFloats + _targets + (_weights ? 1 : 0);
+        // The largest feature array per row: every feature dense, the non-zeros (indices or values) sparse.
+        long featureArray = _nonZerosPerRow is double z ? (long)Math.Ceiling(z) : _features;
         long validation = _validationFraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
         long training = _validationFraction is null ? rows : rows - validation;
         int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;
@@ -161,12 +163,12 @@ internal sealed class MemoryEstimate
         var parts = new List<Part>
         {
             new($"training data ({rows:N0} rows × ({_features:N0} features + {_targets} target(s)" + (_weights ? " + a weight" : "") + "))",
-                Floats(Mul(rows, rowWidth)), Mul(rows, _features), DataRemedy),
+                Floats(Mul(rows, rowWidth)), Mul(rows, featureArray), DataRemedy),
         };
         if (_validationFraction != null)
-            parts.Add(new("training and validation parts split from it (ValidationFraction)", Floats(Mul(rows, rowWidth)), Mul(training, _features), DataRemedy));
+            parts.Add(new("training and validation parts split from it (ValidationFraction)", Floats(Mul(rows, rowWidth)), Mul(training, featureArray), DataRemedy));
         if (_separateValidation && validation > 0)
-            parts.Add(new($"validation data ({validation:N0} rows)", Floats(Mul(validation, rowWidth)), Mul(validation, _features), ValidationRemedy));
+            parts.Add(new($"validation data ({validation:N0} rows)", Floats(Mul(validation, rowWidth)), Mul(validation, featureArray), ValidationRemedy));
         if (_standardizes)
             parts.Add(new("standardized labels", Floats(Mul(Add(training, validation), _targets)), Mul(Math.Max(training, validation), _targets), DataRemedy));
         parts.Add(new("epoch outputs for the training metric and the shuffle order", Floats(Mul(training, _outputs + _targets + (_weights ? 1 : 0) + 1)),

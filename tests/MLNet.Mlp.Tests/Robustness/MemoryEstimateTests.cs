@@ -179,6 +179,10 @@ public class MemoryEstimateTests
         var parts = estimate.Parts(10_000, 0, rowsFinal: true);
         // 150 non-zeros: an index and a value each, and a row offset, and the target.
         Assert.Equal(10_000L * (2 * 150 + 1 + 1) * 4, parts[0].Bytes);
+        // Its largest array holds the non-zeros, not rows × features (which would pass .NET's array limit here).
+        Assert.Equal(10_000L * 150, parts[0].LargestArray);
+        // Lazy Adam steps keep no divergence snapshot.
+        Assert.DoesNotContain(parts, p => p.Name.StartsWith("divergence guard", StringComparison.Ordinal));
         // The batch: 32 rows of (301 + 1) floats, the 200,000 column marks, and Adam's lazy copies of at most
         // 32 × 301 touched columns × 128 units, four values each (parameter, gradient, two moments).
         long batch = parts.Single(p => p.Name.StartsWith("batch buffers", StringComparison.Ordinal)).Bytes;
