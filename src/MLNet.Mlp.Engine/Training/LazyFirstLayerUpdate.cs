@@ -32,8 +32,11 @@ internal sealed class LazyFirstLayerUpdate
 
     private readonly Network _network;
     private readonly int _units, _width, _firstWeights, _tail, _maxTouched, _decayedRest;
-    private readonly float[] _parameters, _gradients;
-    private readonly OptimizerState _state;
+    private readonly IOptimizer _optimizer;
+    // Grown to the widest stride a step has needed (a few times at most): sized up front for the most a batch could
+    // touch, they would take units × that many values four times over even when batches touch far fewer columns.
+    private float[] _parameters = [], _gradients = [];
+    private OptimizerState _state;
     // Per power-of-two stride, a state over the prefix of _state's buffers that stride needs: a step's work follows the
     // columns it touches (at most twice as many), not the most a batch could touch, and no step allocates once every
     // stride has been seen.
@@ -52,11 +55,9 @@ internal sealed class LazyFirstLayerUpdate
         _firstWeights = _units * _width;
         _tail = network.ParameterCount - _firstWeights;
         _maxTouched = maxTouched;
-        int compact = checked((_units * Math.Max(maxTouched, MinStride)) + _tail);
         _decayedRest = network.DecayedParameterCount - _firstWeights;
-        _parameters = new float[compact];
-        _gradients = new float[compact];
-        _state = optimizer.CreateState(compact);
+        _optimizer = optimizer;
+        _state = optimizer.CreateState(0);
     }
 
     /// <summary>The gathered gradients of the last <see cref="Gather"/> (zero in the padding).</summary>
@@ -98,6 +99,14 @@ internal sealed class LazyFirstLayerUpdate
         var touched = batch.Touched.AsSpan(0, batch.TouchedCount);
         _stride = Math.Max(MinStride, (int)Math.Min(_maxTouched, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)touched.Length)));
         _compactFirst = _units * _stride;
+        int length = checked(_compactFirst + _tail);
+        if (_parameters.Length < length)
+        {
+            _parameters = new float[length];
+            _gradients = new float[length];
+            _state = _optimizer.CreateState(length);
+            Array.Clear(_prefixes);
+        }
         GatherInto(_network.GradientArray, _gradients, touched);
     }
 
