@@ -14,6 +14,8 @@ const string Usage = """
       binary                      breast-cancer.csv (shipped): MLP binary classifier, ML.NET binary metrics; binary-loss.png
       regression                  diabetes.csv (shipped): MLP regression, ML.NET regression metrics;
                                   regression-loss.png, regression-predictions.png
+      text                        FeaturizeText + MLP next to SDCA on SpamAssassin (spam/ham) and ten fortune categories;
+                                  fetch the data first with bash samples/get-text-data.sh; --set spam|fortunes|both
 
     Options (tutorial, optimizers, schedules):
       --data subset|mnist|fashion default mnist for tutorial and optimizers (fetch it first with
@@ -43,6 +45,7 @@ try
         case "schedules": return ScheduleComparison.Command(options);
         case "binary": return BinarySample.Command(options);
         case "regression": return RegressionSample.Command(options);
+        case "text": return TextSample.Command(options);
         default:
             Console.Error.WriteLine($"Unknown command '{command}'.");
             Console.Error.WriteLine(Usage);
@@ -54,6 +57,11 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     Console.Error.WriteLine(Usage);
     return 2;
+}
+catch (FileNotFoundException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 3;
 }
 catch (DirectoryNotFoundException e)
 {

@@ -18,6 +18,21 @@ public static class SampleData
         return null;
     }
 
+    /// <summary>
+    /// The file <paramref name="file"/> of samples/data/full/text/ (fetched by samples/get-text-data.sh), found by walking
+    /// up from the executable; a <see cref="FileNotFoundException"/> saying what to run when it is missing.
+    /// </summary>
+    /// <param name="file">"spam-assassin.tsv" or "fortunes.tsv".</param>
+    public static string RequireText(string file)
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d != null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "samples", "data", "full", "text", file);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"The text data set {file} is missing. Fetch it with:  bash samples/get-text-data.sh   (from the repository root), then run this command again.");
+    }
+
     public static string RequireFull(string name)
         => FullDirectory(name) ?? throw new DirectoryNotFoundException(
             $"The full {name} data set is missing. Fetch it with:  bash samples/get-data.sh   (from the repository root), then run this command again.");

@@ -25,6 +25,10 @@ switch (command)
         return PeersBenchmark.RunOne(rest);
     case "memory":
         return MemoryBenchmark.Run(rest);
+    case "text":
+        return TextBenchmark.Run(rest);
+    case "text-one":
+        return TextBenchmark.RunOne(rest);
     case "profile":
         return ProfileSteps.Run(rest);
     case "serve-load":
@@ -53,6 +57,8 @@ switch (command)
         Console.WriteLine("  defaults   every option at its default: Mlp vs ML.NET's linear trainers vs scikit-learn's MLP, 5-fold CV on small tables");
         Console.WriteLine("             (NormalizeMeanVariance / StandardScaler in front), then full MNIST and Fashion-MNIST (Fit time, epochs, steps)");
         Console.WriteLine("             options: --tables-only, --mnist-only, --filter NAME");
+        Console.WriteLine("  text       FeaturizeText + MLP (default options, and --epochs N, 5) vs SDCA on SpamAssassin and the fortunes, each fit a fresh process");
+        Console.WriteLine("             (data: samples/get-text-data.sh); options: --sets spam,fortunes");
         Console.WriteLine("  memory     peak working set of a fresh process training W3, next to the data size as floats");
         Console.WriteLine("  gemm       GFLOP/s of MatrixMultiply for the network's shapes at 1 and 2 threads, next to the measured FMA peak");
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");

@@ -97,4 +97,92 @@ public sealed class DenseLayer : Layer
             MatrixMultiply.Multiply(delta, false, WeightSpan, false, inputGradient.Slice(0, rows * InputSize), rows, InputSize, Units,
                 maxThreads: Threads(rows, InputSize, Units, context.MaxThreads));
     }
+
+    /// <summary>
+    /// Forward on a sparse batch (this layer first in the network): Z[r, u] = b[u] + Σ x[r, j]·W[u, j] over the row's
+    /// non-zeros. Unit by unit, so that the weight row W[u, ·] stays in cache while every row of the batch reads it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void ForwardSparse(Training.SparseBatch input, Span<float> output, Span<float> cache, int rows)
+    {
+        var z = cache.Slice(0, rows * Units);
+        ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
+        int width = InputSize;
+        var starts = input.RowStarts;
+        var indices = input.Indices;
+        var values = input.Values;
+        for (int u = 0; u < Units; u++)
+        {
+            var wu = w.Slice(u * width, width);
+            for (int r = 0; r < rows; r++)
+            {
+                float sum = 0f;
+                for (int k = starts[r]; k < starts[r + 1]; k++) sum += values[k] * wu[indices[k]];
+                z[r * Units + u] = sum + bias[u];
+            }
+        }
+        Activation.Forward(z, output.Slice(0, rows * Units), Units);
+    }
+
+    /// <summary>Forward of one sparse row (inference): the arithmetic of <see cref="ForwardSparse"/> for a one-row batch.</summary>
+    internal void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output, Span<float> cache)
+    {
+        var z = cache.Slice(0, Units);
+        ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
+        int width = InputSize;
+        for (int u = 0; u < Units; u++)
+        {
+            var wu = w.Slice(u * width, width);
+            float sum = 0f;
+            for (int k = 0; k < indices.Length; k++) sum += values[k] * wu[indices[k]];
+            z[u] = sum + bias[u];
+        }
+        Activation.Forward(z, output.Slice(0, Units), Units);
+    }
+
+    /// <summary>Backward on a sparse batch: δ through the activation, then <see cref="BackwardFromPreActivationSparse"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void BackwardSparse(Training.SparseBatch input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache, Span<float> outputGradient, int rows)
+    {
+        var delta = outputGradient.Slice(0, rows * Units);
+        Activation.Backward(cache.Slice(0, rows * Units), output.Slice(0, rows * Units), delta, delta, Units);
+        BackwardFromPreActivationSparse(input, delta, rows);
+    }
+
+    /// <summary>
+    /// ∂L/∂W = δᵀ·X as a scatter into the columns of W the batch touches, and ∂L/∂b = Σ_rows δ; no input gradient
+    /// (the layer is first). The weight gradient is exactly zero in every other column: the columns the previous
+    /// batch wrote are cleared first (all of them when a transform may have written the whole gradient).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void BackwardFromPreActivationSparse(Training.SparseBatch input, ReadOnlySpan<float> delta, int rows)
+    {
+        var g = WeightGradientSpan;
+        int width = InputSize;
+        if (!input.GradientCleared) g.Clear();
+        else
+        {
+            var previous = input.GradientColumns.AsSpan(0, input.GradientColumnCount);
+            for (int u = 0; u < Units; u++)
+            {
+                var gu = g.Slice(u * width, width);
+                foreach (int c in previous) gu[c] = 0f;
+            }
+        }
+        var starts = input.RowStarts;
+        var indices = input.Indices;
+        var values = input.Values;
+        for (int u = 0; u < Units; u++)
+        {
+            var gu = g.Slice(u * width, width);
+            for (int r = 0; r < rows; r++)
+            {
+                float d = delta[r * Units + u];
+                if (d == 0f) continue;
+                for (int k = starts[r]; k < starts[r + 1]; k++) gu[indices[k]] += d * values[k];
+            }
+        }
+        ColumnSums.Compute(delta.Slice(0, rows * Units), rows, Units, OtherGradientSpan);
+        input.GradientWritten();
+    }
 }

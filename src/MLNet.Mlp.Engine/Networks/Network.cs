@@ -192,6 +192,32 @@ public sealed class Network
     internal void PredictPreActivation(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads)
         => PredictCore(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer);
 
+    /// <summary>
+    /// Inference on one sparse row (<paramref name="values"/> at the ascending columns <paramref name="indices"/>) when
+    /// the first layer is a dense layer, never densifying it: the first layer reads only the non-zeros. Thread-safe.
+    /// </summary>
+    /// <param name="indices">The row's stored columns, ascending, each below <see cref="InputSize"/>.</param>
+    /// <param name="values">The row's stored values.</param>
+    /// <param name="outputs">Receives the <see cref="OutputSize"/> outputs.</param>
+    /// <param name="preActivation">Whether to return the output layer's pre-activations (logits) when it is a dense layer.</param>
+    internal void PredictSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, bool preActivation)
+    {
+        if (!_inferenceWorkspaces.TryTake(out var ws)) ws = new NetworkWorkspace(this, InferenceChunk);
+        try
+        {
+            var context = ForwardContext.Inference(1);
+            ((DenseLayer)_layers[0]).ForwardSparseRow(indices, values, ws.Outputs[0], ws.Caches[0]);
+            for (int i = 1; i < _layers.Length; i++)
+                _layers[i].Forward(ws.Outputs[i - 1].AsSpan(0, _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], 1, context);
+            var result = preActivation && _layers[^1] is DenseLayer ? ws.Caches[^1].AsSpan(0, OutputSize) : ws.Output(1);
+            result.CopyTo(outputs);
+        }
+        finally
+        {
+            _inferenceWorkspaces.Add(ws);
+        }
+    }
+
     private void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
@@ -216,10 +242,16 @@ public sealed class Network
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Forward(NetworkWorkspace ws, ReadOnlySpan<float> input, int rows, in ForwardContext context)
+    internal void Forward(NetworkWorkspace ws, ReadOnlySpan<float> input, int rows, in ForwardContext context, Training.SparseBatch? sparse = null)
     {
         for (int i = 0; i < _layers.Length; i++)
         {
+            // A sparse batch goes into the first layer (a dense layer) as it is, never densified.
+            if (i == 0 && sparse != null)
+            {
+                ((DenseLayer)_layers[0]).ForwardSparse(sparse, ws.Outputs[0], ws.Caches[0], rows);
+                continue;
+            }
             var x = i == 0 ? input : ws.Outputs[i - 1];
             _layers[i].Forward(x.Slice(0, rows * _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], rows, context);
         }
@@ -232,7 +264,7 @@ public sealed class Network
     /// <returns>Σ wᵢ·ℓᵢ over the batch.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double Backward(NetworkWorkspace ws, ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights,
-        ILoss loss, int rows, float gradientScale, in ForwardContext context)
+        ILoss loss, int rows, float gradientScale, in ForwardContext context, Training.SparseBatch? sparse = null)
     {
         int last = _layers.Length - 1;
         var output = ws.Outputs[last].AsSpan(0, rows * OutputSize);
@@ -245,7 +277,8 @@ public sealed class Network
         {
             var x = last == 0 ? input : ws.Outputs[last - 1];
             var dx = last == 0 ? Span<float>.Empty : spare.AsSpan(0, rows * dense.InputSize);
-            dense.BackwardFromPreActivation(x, gradient.AsSpan(0, rows * OutputSize), dx, rows, context);
+            if (last == 0 && sparse != null) dense.BackwardFromPreActivationSparse(sparse, gradient.AsSpan(0, rows * OutputSize), rows);
+            else dense.BackwardFromPreActivation(x, gradient.AsSpan(0, rows * OutputSize), dx, rows, context);
             (gradient, spare) = (spare, gradient);
             from = last - 1;
         }
@@ -257,6 +290,11 @@ public sealed class Network
         for (int i = from; i >= 0; i--)
         {
             var layer = _layers[i];
+            if (i == 0 && sparse != null)
+            {
+                ((DenseLayer)layer).BackwardSparse(sparse, ws.Outputs[0], ws.Caches[0], gradient.AsSpan(0, rows * layer.OutputSize), rows);
+                break;
+            }
             var x = i == 0 ? input : ws.Outputs[i - 1];
             var dx = i == 0 ? Span<float>.Empty : spare.AsSpan(0, rows * layer.InputSize);
             layer.Backward(x.Slice(0, rows * layer.InputSize), ws.Outputs[i], ws.Caches[i], gradient.AsSpan(0, rows * layer.OutputSize), dx, rows, context);

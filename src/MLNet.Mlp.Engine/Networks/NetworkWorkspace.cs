@@ -14,7 +14,9 @@ internal sealed class NetworkWorkspace
         var layers = network.Layers;
         Outputs = new float[layers.Count][];
         Caches = new float[layers.Count][];
-        int widest = network.InputSize;
+        // The gradient buffers carry ∂L/∂(layer output) and a layer's input gradient, never the first layer's (the
+        // network's inputs need none): the input width does not size them, which matters for 10⁵–10⁶ sparse features.
+        int widest = 1;
         for (int i = 0; i < layers.Count; i++)
         {
             var shape = layers[i].ShapeFor(layers[i].InputSize);

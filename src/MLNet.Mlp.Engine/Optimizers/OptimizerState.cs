@@ -39,7 +39,14 @@ public sealed class OptimizerState
 
     /// <summary>Buffer <paramref name="index"/>, to read or update in place.</summary>
     /// <param name="index">0 ≤ index &lt; <see cref="BufferCount"/>.</param>
-    public Span<float> Buffer(int index) => _buffers[index];
+    public Span<float> Buffer(int index) => _buffers[index].AsSpan(0, ParameterCount);
+
+    /// <summary>
+    /// A state over the first <paramref name="parameterCount"/> values of this state's buffers (shared, not copied):
+    /// the lazy sparse update runs the optimizer on as many compact values as a step touches, in buffers sized once
+    /// for the most.
+    /// </summary>
+    internal OptimizerState Prefix(int parameterCount) => new(_buffers, parameterCount);
 
     /// <summary>A deep copy (training state clones, the divergence guard's last good epoch).</summary>
     public OptimizerState Clone()

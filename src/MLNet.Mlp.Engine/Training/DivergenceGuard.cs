@@ -16,25 +16,37 @@ internal sealed class DivergenceGuard
 {
     private readonly TrainingState _state;
     private readonly float[] _parameters, _networkState;
-    private readonly OptimizerState _optimizer;
+    private readonly OptimizerState? _optimizer;
     private long _step;
     private int _epoch;
 
-    public DivergenceGuard(TrainingState state)
+    /// <param name="state">The state to guard.</param>
+    /// <param name="keepsSnapshot">False when the steps themselves never leave non-finite weights (the lazy sparse step
+    /// checks its result before writing it back, and no batch-norm statistics can overflow): no copy of the state is
+    /// kept, and a divergence leaves the state of the last step that was finite.</param>
+    public DivergenceGuard(TrainingState state, bool keepsSnapshot = true)
     {
         _state = state;
-        _parameters = new float[state.Network.ParameterCount];
-        _networkState = new float[state.Network.StateArray.Length];
-        _optimizer = state.OptimizerState!.Clone();
+        KeepsSnapshot = keepsSnapshot;
+        _parameters = keepsSnapshot ? new float[state.Network.ParameterCount] : [];
+        _networkState = keepsSnapshot ? new float[state.Network.StateArray.Length] : [];
+        _optimizer = keepsSnapshot ? state.OptimizerState!.Clone() : null;
         EpochCompleted();
     }
+
+    /// <summary>Whether the last completed epoch's state is kept (and restored).</summary>
+    public bool KeepsSnapshot { get; }
+
+    /// <summary>Restore the last completed epoch on every divergence, not only when the weights are not finite.</summary>
+    public bool AlwaysRestore { get; init; }
 
     /// <summary>Keeps the state as it is now, at the end of a completed epoch.</summary>
     public void EpochCompleted()
     {
+        if (!KeepsSnapshot) return;
         _state.Network.ParameterArray.CopyTo(_parameters, 0);
         _state.Network.StateArray.CopyTo(_networkState, 0);
-        _optimizer.CopyFrom(_state.OptimizerState!);
+        _optimizer!.CopyFrom(_state.OptimizerState!);
         _step = _state.Step;
         _epoch = _state.EpochsCompleted;
     }
@@ -57,10 +69,10 @@ internal sealed class DivergenceGuard
     {
         int? restoredTo = null;
         var network = _state.Network;
-        if (FiniteCheck.IndexOfNonFinite(network.ParameterArray) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0)
+        if (KeepsSnapshot && (AlwaysRestore || FiniteCheck.IndexOfNonFinite(network.ParameterArray) >= 0 || FiniteCheck.IndexOfNonFinite(network.StateArray) >= 0))
         {
             network.SetParameters(_parameters, _networkState);
-            _state.OptimizerState!.CopyFrom(_optimizer);
+            _state.OptimizerState!.CopyFrom(_optimizer!);
             _state.Step = _step;
             restoredTo = _epoch;
         }

@@ -21,7 +21,20 @@ internal sealed class LossEvaluator
         Data = data;
         _workspace = new NetworkWorkspace(network, Math.Min(data.Rows, Network.InferenceChunk));
         Outputs = new float[data.Rows * network.OutputSize];
+        if (data.SparseFeatures is { } sparse)
+        {
+            int chunk = _workspace.Capacity;
+            _order = new int[data.Rows];
+            for (int i = 0; i < _order.Length; i++) _order[i] = i;
+            if (network.Layers[0] is DenseLayer) _sparse = new SparseBatch(data.FeatureCount, chunk, SparseBatch.MaxNonZeros(sparse, chunk));
+            else _dense = new float[chunk * data.FeatureCount];
+        }
     }
+
+    // Sparse data: the chunk's rows, gathered sparse for a dense first layer or densified for any other.
+    private readonly int[]? _order;
+    private readonly SparseBatch? _sparse;
+    private readonly float[]? _dense;
 
     /// <summary>The examples evaluated.</summary>
     public TrainingData Data { get; }
@@ -41,7 +54,17 @@ internal sealed class LossEvaluator
         for (int start = 0; start < data.Rows; start += ws.Capacity)
         {
             int rows = Math.Min(ws.Capacity, data.Rows - start);
-            _network.Forward(ws, data.Features.AsSpan(start * f, rows * f), rows, context);
+            if (data.SparseFeatures is not { } sparse) _network.Forward(ws, data.Features.AsSpan(start * f, rows * f), rows, context);
+            else if (_sparse != null)
+            {
+                _sparse.Gather(sparse, _order.AsSpan(start, rows));
+                _network.Forward(ws, default, rows, context, _sparse);
+            }
+            else
+            {
+                for (int i = 0; i < rows; i++) sparse.CopyRowDense(start + i, _dense.AsSpan(i * f, f));
+                _network.Forward(ws, _dense.AsSpan(0, rows * f), rows, context);
+            }
             var output = ws.Output(rows);
             var targets = data.Targets.AsSpan(start * tw, rows * tw);
             ReadOnlySpan<float> w = data.Weights != null ? data.Weights.AsSpan(start, rows) : default;

@@ -46,9 +46,15 @@ internal sealed class MinibatchSource
     /// order: features into <paramref name="features"/> (split over <paramref name="maxThreads"/> cores), targets and
     /// weights into <see cref="Targets"/> and <see cref="Weights"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Gather(int start, int rows, float[] features, int maxThreads)
+    public void Gather(int start, int rows, float[] features, int maxThreads, SparseBatch? sparse = null)
     {
-        _gather.Run(_data.Features, _data.FeatureCount, _order, start, rows, features, maxThreads);
+        if (_data.SparseFeatures is not { } rowsOf) _gather.Run(_data.Features, _data.FeatureCount, _order, start, rows, features, maxThreads);
+        else if (sparse != null) sparse.Gather(rowsOf, _order.AsSpan(start, rows));
+        else
+        {
+            // A first layer that cannot read sparse rows gets them densified, one batch at a time.
+            for (int i = 0; i < rows; i++) rowsOf.CopyRowDense(_order[start + i], features.AsSpan(i * _data.FeatureCount, _data.FeatureCount));
+        }
         _gather.Run(_data.Targets, _data.TargetWidth, _order, start, rows, _targets, 1);
         if (_weights != null) _gather.Run(_data.Weights!, 1, _order, start, rows, _weights, 1);
     }

@@ -43,8 +43,50 @@ public sealed class TrainingData
         Rows = rows;
     }
 
-    /// <summary>[rows × featureCount].</summary>
+    /// <summary>Wraps examples whose features are kept sparse (CSR), checking shapes and that every value is finite.</summary>
+    /// <param name="features">One sparse row per example.</param>
+    /// <param name="targets">[rows × targetWidth] row-major (a class index per row for sparse cross-entropy).</param>
+    /// <param name="targetWidth">Targets per example.</param>
+    /// <param name="weights">Null, or one non-negative finite weight per example.</param>
+    public TrainingData(SparseRows features, float[] targets, int targetWidth, float[]? weights = null)
+        : this(DenseStandIn, 1, targets, targetWidth, weights, (features ?? throw new ArgumentNullException(nameof(features))).Rows)
+    {
+        if (features.Rows == 0) throw new ArgumentException("Training data is empty: there are no rows.", nameof(features));
+        SparseFeatures = features;
+        FeatureCount = features.Columns;
+    }
+
+    // The sparse constructor's dense array: empty, never read (consumers branch on SparseFeatures).
+    private static readonly float[] DenseStandIn = [];
+
+    private TrainingData(float[] features, int featureCount, float[] targets, int targetWidth, float[]? weights, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targetWidth <= 0) throw new ArgumentOutOfRangeException(nameof(targetWidth), targetWidth, "Target width must be positive.");
+        if (targets.Length != rows * targetWidth)
+            throw new ArgumentException($"Expected {rows}×{targetWidth} = {rows * targetWidth} targets for {rows} rows but got {targets.Length}.", nameof(targets));
+        if (weights != null && weights.Length != rows)
+            throw new ArgumentException($"Expected {rows} example weights but got {weights.Length}.", nameof(weights));
+        RequireFinite(targets, targetWidth, "target", nameof(targets));
+        if (weights != null)
+        {
+            for (int i = 0; i < weights.Length; i++)
+                if (!(weights[i] >= 0f) || float.IsPositiveInfinity(weights[i]))
+                    throw new ArgumentException($"Row {i}: example weight {weights[i]} is not a finite non-negative number.", nameof(weights));
+        }
+        Features = features;
+        FeatureCount = featureCount;
+        Targets = targets;
+        TargetWidth = targetWidth;
+        Weights = weights;
+        Rows = rows;
+    }
+
+    /// <summary>[rows × featureCount]; empty when the features are kept sparse (<see cref="SparseFeatures"/>).</summary>
     public float[] Features { get; }
+
+    /// <summary>The features as sparse rows, or null when they are dense (<see cref="Features"/>).</summary>
+    public SparseRows? SparseFeatures { get; }
 
     /// <summary>Features per example.</summary>
     public int FeatureCount { get; }

@@ -46,6 +46,10 @@ public sealed class TrainingOptions
     /// <summary>Seed for the per-epoch shuffle and dropout masks. Default 0.</summary>
     public int Seed { get; init; } = TrainingDefaults.Seed;
 
+    /// <summary>How the optimizer updates the first layer when the training data is sparse (<see cref="TrainingData.SparseFeatures"/>).
+    /// Default <see cref="SparseUpdateMode.Lazy"/>.</summary>
+    public SparseUpdateMode SparseUpdates { get; init; } = SparseUpdateMode.Lazy;
+
     /// <summary>Cores the matrix kernels may use; null for all. Results are bit-identical for any value.</summary>
     public int? MaxThreads { get; init; }
 
@@ -57,6 +61,13 @@ public sealed class TrainingOptions
 
     /// <summary>Called after every epoch with its record (for logging and progress displays).</summary>
     public Action<EpochRecord>? EpochCompleted { get; init; }
+
+    /// <summary>
+    /// On divergence, put the last completed epoch's state back even when the weights are still finite, so that the
+    /// state after the exception is the last good one: the ML.NET trainer builds its diverged model from it instead of
+    /// keeping a second copy of the whole state (parameters, gradients, optimizer moments) beside the guard's.
+    /// </summary>
+    internal bool RestoreLastEpochOnDivergence { get; init; }
 
     /// <summary>Stops training at the next batch when signalled; the network keeps its weights.</summary>
     public CancellationToken CancellationToken { get; init; }

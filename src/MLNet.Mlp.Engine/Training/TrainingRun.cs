@@ -31,6 +31,8 @@ internal sealed class TrainingRun
     private double? _firstBatchLoss;
     private readonly DivergenceGuard _divergence;
     private readonly StepThreadTuner _tuner;
+    private readonly SparseBatch? _sparse;
+    private readonly LazyFirstLayerUpdate? _lazy;
 
     public TrainingRun(TrainingState state, TrainingData train, TrainingData? validation, TrainingOptions options)
     {
@@ -52,8 +54,17 @@ internal sealed class TrainingRun
             ? new EarlyStoppingMonitor(stopping, stopping.Monitor == MonitoredQuantity.Metric && options.Metric!.HigherIsBetter)
             : null;
         _convergence = options.Convergence?.ToImprovementCriterion();
-        _divergence = new DivergenceGuard(state);
         _tuner = new StepThreadTuner(_maxThreads);
+        if (train.SparseFeatures is { } sparse && network.Layers[0] is DenseLayer)
+        {
+            _sparse = new SparseBatch(train.FeatureCount, batchSize, SparseBatch.MaxNonZeros(sparse, batchSize));
+            _step.SparseInput = _sparse;
+            if (options.SparseUpdates == SparseUpdateMode.Lazy && LazyFirstLayerUpdate.Supports(options.Optimizer, options.GradientTransforms, out _))
+                _lazy = new LazyFirstLayerUpdate(network, options.Optimizer, _sparse.MaxTouched);
+        }
+        // Lazy sparse steps check their result before writing it back, so without batch norm the weights are never
+        // left non-finite: no copy of a first layer of 10⁵–10⁶ inputs (and its moments) is kept for a restore.
+        _divergence = new DivergenceGuard(state, keepsSnapshot: _lazy is null || _hasBatchNorm) { AlwaysRestore = options.RestoreLastEpochOnDivergence };
     }
 
     /// <summary>Trains <see cref="TrainingOptions.Epochs"/> epochs, or until converged within the limits of
@@ -161,7 +172,7 @@ internal sealed class TrainingRun
     private void TrainBatch(int epochIndex, int start, int rows, ref EpochTotals totals)
     {
         int threads = _tuner.BeginStep();
-        _batches.Gather(start, rows, _step.InputBuffer, threads);
+        _batches.Gather(start, rows, _sparse != null ? [] : _step.InputBuffer, threads, _sparse);
         var targets = _batches.Targets(rows);
         var weights = _batches.Weights(rows);
         float learningRate = LearningRate(epochIndex);
@@ -171,9 +182,20 @@ internal sealed class TrainingRun
         _step.ForwardInputBuffer(rows);
         double loss = _step.Backward(targets, _options.Loss, weights);
         if (!double.IsFinite(loss)) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "loss");
-        _step.TransformGradients(_options.GradientTransforms, learningRate);
-        if (FiniteCheck.IndexOfNonFinite(_state.Network.GradientArray) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
-        _step.Update(_options.Optimizer, _state.OptimizerState!, learningRate);
+        if (_lazy != null)
+        {
+            // Every gradient outside the gathered entries is zero: checking these checks them all.
+            _lazy.Gather(_sparse!);
+            if (FiniteCheck.IndexOfNonFinite(_lazy.Gradients) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
+            if (!_step.UpdateLazily(_lazy, _options.Optimizer, _state.OptimizerState!, learningRate))
+                _divergence.Diverge(epochIndex, totals.Steps, learningRate, "weight");
+        }
+        else
+        {
+            _step.TransformGradients(_options.GradientTransforms, learningRate);
+            if (FiniteCheck.IndexOfNonFinite(_state.Network.GradientArray) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
+            _step.Update(_options.Optimizer, _state.OptimizerState!, learningRate);
+        }
         _state.Step = _step.StepCount;
         totals.Steps++;
         _tuner.EndStep();

@@ -38,7 +38,8 @@ public sealed class TrainingStep
     private const ulong DropoutStream = 3;
 
     private readonly NetworkWorkspace _workspace;
-    private readonly float[] _inputs;
+    // Allocated on first use: a trainer that gathers sparse batches never needs this [rows × features] buffer.
+    private float[]? _inputs;
     // One generator for every step's masks, reseeded from (seed, step): a new RandomSource per step would allocate.
     private readonly RandomSource? _dropoutRandom;
     private ForwardContext _context;
@@ -57,7 +58,6 @@ public sealed class TrainingStep
         MaxBatchRows = maxBatchRows;
         Seed = seed;
         _workspace = new NetworkWorkspace(network, maxBatchRows);
-        _inputs = new float[maxBatchRows * network.InputSize];
         _dropoutRandom = network.Layers.Any(l => l is DropoutLayer) ? new RandomSource(seed, DropoutStream) : null;
     }
 
@@ -93,7 +93,11 @@ public sealed class TrainingStep
     public ReadOnlySpan<float> Output => _workspace.Output(Rows);
 
     /// <summary>The input buffer the trainer gathers each batch into (no copy on its way to the first layer).</summary>
-    internal float[] InputBuffer => _inputs;
+    internal float[] InputBuffer => _inputs ??= new float[MaxBatchRows * Network.InputSize];
+
+    /// <summary>When set, the batch the trainer gathers sparse rows into: the first layer (a dense layer) reads it
+    /// instead of <see cref="InputBuffer"/> and writes its weight gradient only in the columns the batch touches.</summary>
+    internal SparseBatch? SparseInput { get; set; }
 
     /// <summary>
     /// Runs a batch forward in training mode: dropout is active and batch normalization uses the batch's statistics
@@ -107,7 +111,7 @@ public sealed class TrainingStep
         int width = Network.InputSize;
         if (inputs.Length % width != 0 || inputs.Length == 0 || inputs.Length / width > MaxBatchRows)
             throw new ArgumentException($"Expected 1 to {MaxBatchRows} rows of {width} inputs but got {inputs.Length} values.", nameof(inputs));
-        inputs.CopyTo(_inputs);
+        inputs.CopyTo(InputBuffer);
         return ForwardInputBuffer(inputs.Length / width);
     }
 
@@ -118,7 +122,7 @@ public sealed class TrainingStep
         _dropoutRandom?.Reseed(Seed, DropoutStream, (ulong)StepCount);
         _context = new ForwardContext(true, _maxThreads, _dropoutRandom);
         Rows = rows;
-        Network.Forward(_workspace, _inputs, rows, _context);
+        Network.Forward(_workspace, SparseInput != null ? default : InputBuffer, rows, _context, SparseInput);
         return _workspace.Output(rows);
     }
 
@@ -137,7 +141,7 @@ public sealed class TrainingStep
     {
         ArgumentNullException.ThrowIfNull(loss);
         if (Rows == 0) throw new InvalidOperationException("Backward needs the batch of a Forward call.");
-        return Network.Backward(_workspace, _inputs, targets, weights, loss, Rows, 1f / Rows, _context);
+        return Network.Backward(_workspace, SparseInput != null ? default : InputBuffer, targets, weights, loss, Rows, 1f / Rows, _context, SparseInput);
     }
 
     /// <summary>Applies gradient transforms (clipping, L2 regularization) to <see cref="Network.Gradients"/> in order.</summary>
@@ -152,6 +156,20 @@ public sealed class TrainingStep
         var parameters = Network.ParameterArray;
         // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator every step.
         for (int i = 0; i < transforms.Count; i++) transforms[i].Apply(gradients, parameters, step);
+        // A transform may write every gradient (L2 adds λ·θ): the sparse backward must then clear the whole first layer.
+        if (transforms.Count > 0 && SparseInput != null) SparseInput.GradientCleared = false;
+    }
+
+    /// <summary>One optimizer step that changes only the first layer's columns the sparse batch touched and the other
+    /// layers' parameters (see <see cref="LazyFirstLayerUpdate"/>), counted in <see cref="StepCount"/>. The gradients must
+    /// have been gathered into <paramref name="lazy"/> first. False, with nothing changed and the step not counted, when
+    /// the step would make a weight non-finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal bool UpdateLazily(LazyFirstLayerUpdate lazy, IOptimizer optimizer, OptimizerState state, float learningRate)
+    {
+        if (!lazy.Update(optimizer, state, SparseInput!, learningRate, StepCount + 1, _maxThreads)) return false;
+        StepCount++;
+        return true;
     }
 
     /// <summary>Takes one optimizer step θ ← update(θ, ∇θ) with the current gradients, and counts it in <see cref="StepCount"/>.</summary>

@@ -116,11 +116,15 @@ internal static class DataViewReader
         if (weightCol is { } wc) active.Add(wc);
 
         bool hasWeights = weightCol != null || classWeights != null;
-        var memory = settings.Memory ?? new MemoryBudget(featureCount, targetWidth, hasWeights, settings);
+        bool sparse = FirstRowNonZeros(data, featureColumn) != null;
+        // Sparse rows are checked against the fit's estimate (which counts their non-zeros) as they are read; the
+        // dense budget would count every feature of every row.
+        var memory = settings.Memory ?? (sparse ? null : new MemoryBudget(featureCount, targetWidth, hasWeights, settings));
         long? known = data.GetRowCount();
         // Known row count: fail before the first row is read. Unknown: the buffers check as they grow.
-        if (known is long knownRows) memory.Require(knownRows, "the data view reports");
-        var features = new GrowableBuffer(known is > 0 ? known.Value * featureCount : 1024L * featureCount, memory, featureCount);
+        if (known is long knownRows) memory?.Require(knownRows, "the data view reports");
+        var features = new GrowableBuffer(sparse ? 16 : known is > 0 ? known.Value * featureCount : 1024L * featureCount, memory, featureCount);
+        var csr = sparse ? new SparseRowBuilder(known is > 0 ? known.Value : 1024) : null;
         var targets = new GrowableBuffer(known is > 0 ? known.Value * targetWidth : 1024L * targetWidth, memory: null, targetWidth);
         var weights = hasWeights ? new GrowableBuffer(known is > 0 ? known.Value : 1024, memory: null, 1) : null;
         var classCounts = label.ClassCount > 0 ? new long[label.ClassCount] : null;
@@ -152,6 +156,21 @@ internal static class DataViewReader
             getFeatures(ref featureBuffer);
             if (featureBuffer.Length != featureCount)
                 throw new InvalidOperationException($"Row {row}: feature column '{featureColumn}' has {featureBuffer.Length} values; expected {featureCount}.");
+            if (csr != null)
+            {
+                int bad = SparseRowBuilder.IndexOfNonFinite(featureBuffer);
+                if (bad >= 0)
+                {
+                    if (settings.NonFinite == NonFiniteFeatures.Skip) { skippedNonFinite++; continue; }
+                    throw NonFinite(row, featureColumn, bad, featureBuffer.GetItemOrDefault(bad));
+                }
+                csr.Add(featureBuffer);
+                if ((csr.Rows & 4095) == 0) memory?.Require(csr.Rows, "read so far");
+                foreach (var t in rowTargets) targets.Add(t);
+                weights?.Add(exampleWeight);
+                if (classCounts != null) classCounts[(int)rowTargets[0]]++;
+                continue;
+            }
             // Into a row buffer first: a row with a non-finite feature may be skipped, and must then leave no trace.
             var slot = rowFeatures.AsSpan();
             var values = featureBuffer.GetValues();
@@ -166,8 +185,7 @@ internal static class DataViewReader
             if (badSlot >= 0)
             {
                 if (settings.NonFinite == NonFiniteFeatures.Skip) { skippedNonFinite++; continue; }
-                throw new InvalidOperationException($"Row {row}: feature column '{featureColumn}' slot {badSlot} holds {slot[badSlot]}; features must be finite. "
-                    + "Replace or drop missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipRowsWithNonFiniteFeatures to leave such rows out.");
+                throw NonFinite(row, featureColumn, badSlot, slot[badSlot]);
             }
             slot.CopyTo(features.AppendZeros(featureCount));
             foreach (var t in rowTargets) targets.Add(t);
@@ -175,16 +193,44 @@ internal static class DataViewReader
             if (classCounts != null) classCounts[(int)rowTargets[0]]++;
         }
 
-        int rows = features.Count / featureCount;
+        int rows = csr?.Rows ?? features.Count / featureCount;
         if (rows == 0)
             throw new InvalidOperationException(row < 0
                 ? $"The {settings.Purpose} data is empty: it has no rows."
                 : skippedNonFinite == 0
                     ? $"The {settings.Purpose} data has no usable rows: all {row + 1} rows have a missing label in column '{labelColumn}'."
                     : $"The {settings.Purpose} data has no usable rows: of {row + 1} rows, {skipped} have a missing label in column '{labelColumn}' and {skippedNonFinite} a NaN or infinite value in feature column '{featureColumn}'.");
-        var result = new TrainingData(features.ToArray(), featureCount, targets.ToArray(), targetWidth, weights?.ToArray());
+        var result = csr != null
+            ? new TrainingData(csr.ToRows(featureCount), targets.ToArray(), targetWidth, weights?.ToArray())
+            : new TrainingData(features.ToArray(), featureCount, targets.ToArray(), targetWidth, weights?.ToArray());
         int[]? distinct = classCounts?.Select((n, k) => (n, k)).Where(p => p.n > 0).Select(p => p.k).ToArray();
         return new Result(result, skipped, row + 1, skippedNonFinite, distinct, label);
+    }
+
+    private static InvalidOperationException NonFinite(long row, string featureColumn, int slot, float value)
+        => new($"Row {row}: feature column '{featureColumn}' slot {slot} holds {value}; features must be finite. "
+            + "Replace or drop missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipRowsWithNonFiniteFeatures to leave such rows out.");
+
+    /// <summary>
+    /// Below this many features rows are read dense whatever their form: a dense product over so few columns costs
+    /// less than the sparse path's scatter, and small one-hot encodings keep the results they always had.
+    /// </summary>
+    internal const int SparseMinFeatures = 4096;
+
+    /// <summary>
+    /// The non-zeros of the first row's feature vector when the column is read sparse (it delivers a sparse vector
+    /// and has at least <see cref="SparseMinFeatures"/> features, as text featurization does), else null: rows are
+    /// then read dense, as always.
+    /// </summary>
+    public static int? FirstRowNonZeros(IDataView data, string featureColumn)
+    {
+        var column = data.Schema[featureColumn];
+        if (column.Type is not VectorDataViewType { Size: >= SparseMinFeatures }) return null;
+        using var cursor = data.GetRowCursor([column]);
+        if (!cursor.MoveNext()) return null;
+        VBuffer<float> buffer = default;
+        cursor.GetGetter<VBuffer<float>>(column)(ref buffer);
+        return buffer.IsDense ? null : buffer.GetValues().Length;
     }
 
     /// <summary>
@@ -255,6 +301,66 @@ internal static class DataViewReader
             size = Math.Min(size, Array.MaxLength);
             if (size < Count + n) throw new InsufficientMemoryException($"The data does not fit in one array ({(long)Count + n:N0} values exceed .NET's limit of {Array.MaxLength:N0}).");
             Array.Resize(ref _items, (int)size);
+        }
+    }
+
+    /// <summary>Sparse rows appended one by one, in CSR arrays that double as they grow.</summary>
+    private sealed class SparseRowBuilder(long expectedRows)
+    {
+        private int[] _starts = new int[Math.Clamp(expectedRows + 1, 16, Array.MaxLength)];
+        private int[] _indices = new int[1024];
+        private float[] _values = new float[1024];
+        private int _count;
+
+        public int Rows { get; private set; }
+
+        /// <summary>The slot of the first stored value that is not finite, or −1.</summary>
+        public static int IndexOfNonFinite(in VBuffer<float> row)
+        {
+            var values = row.GetValues();
+            int i = FiniteCheck.IndexOfNonFinite(values);
+            return i < 0 ? -1 : row.IsDense ? i : row.GetIndices()[i];
+        }
+
+        public void Add(in VBuffer<float> row)
+        {
+            var values = row.GetValues();
+            if (row.IsDense)
+            {
+                // A dense row in a sparse column: its non-zeros only.
+                for (int j = 0; j < values.Length; j++)
+                    if (values[j] != 0f) Append(j, values[j]);
+            }
+            else
+            {
+                var indices = row.GetIndices();
+                Ensure(values.Length);
+                indices.CopyTo(_indices.AsSpan(_count));
+                values.CopyTo(_values.AsSpan(_count));
+                _count += values.Length;
+            }
+            if (Rows + 2 > _starts.Length) Array.Resize(ref _starts, (int)Math.Min((long)_starts.Length * 2, Array.MaxLength));
+            _starts[++Rows] = _count;
+        }
+
+        public SparseRows ToRows(int columns)
+            => new(columns, _starts.AsSpan(0, Rows + 1).ToArray(), _indices.AsSpan(0, _count).ToArray(), _values.AsSpan(0, _count).ToArray());
+
+        private void Append(int index, float value)
+        {
+            Ensure(1);
+            _indices[_count] = index;
+            _values[_count++] = value;
+        }
+
+        private void Ensure(int n)
+        {
+            if ((long)_count + n <= _indices.Length) return;
+            long size = Math.Min(Math.Max((long)_indices.Length * 2, (long)_count + n), Array.MaxLength);
+            if (size < (long)_count + n)
+                throw new InsufficientMemoryException($"The data's {(long)_count + n:N0} non-zero features exceed .NET's limit of {Array.MaxLength:N0} values in one array.");
+            Array.Resize(ref _indices, (int)size);
+            Array.Resize(ref _values, (int)size);
         }
     }
 }

@@ -39,6 +39,7 @@ internal static class EngineTrainingOptions
             Metric = head.CreateMetric(),
             EarlyStopping = o.EarlyStopping,
             CancellationToken = o.CancellationToken,
+            RestoreLastEpochOnDivergence = true,
             EpochCompleted = record =>
             {
                 epochCompleted(record);

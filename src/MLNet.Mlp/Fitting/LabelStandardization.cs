@@ -49,6 +49,8 @@ internal sealed class LabelStandardization
         int w = data.TargetWidth;
         var targets = new float[data.Targets.Length];
         for (int i = 0; i < targets.Length; i++) targets[i] = (data.Targets[i] - Mean[i % w]) / Scale[i % w];
-        return new TrainingData(data.Features, data.FeatureCount, targets, w, data.Weights);
+        return data.SparseFeatures is { } sparse
+            ? new TrainingData(sparse, targets, w, data.Weights)
+            : new TrainingData(data.Features, data.FeatureCount, targets, w, data.Weights);
     }
 }

@@ -22,8 +22,11 @@ namespace MLNet.Mlp.Fitting;
 /// <item>the parameters and their gradients, 2P, and the batch-norm statistics S;</item>
 /// <item>the optimizer state, B × P (B buffers per parameter, as the optimizer's <see cref="IOptimizer.CreateState"/>
 /// says), and P more when the optimizer runs links one after another on a copy of the gradient;</item>
-/// <item>the copies training keeps: the last completed epoch's state for a diverged run, 2P + S + B × P, the divergence
-/// guard's, P + S + B × P, and the best epoch's weights when early stopping restores them, P + S;</item>
+/// <item>the copies training keeps: the divergence guard's state of the last completed epoch, P + S + B × P (a diverged
+/// run's model is made from it; none for lazy sparse steps without batch norm, which never write a non-finite weight), and the best epoch's weights when early stopping restores them, P + S;</item>
+/// <item>for sparse features (a column of at least <see cref="DataViewReader.SparseMinFeatures"/> features whose rows
+/// are sparse), the data as Z non-zeros per row, 2Z + 1 per row in place of F, and per batch the column marks, F, and
+/// the lazy update's compact copies of the touched columns, (2 + B) × units × min(F, b × (2Z + 1));</item>
 /// <item>with standardized features, the model handed out: a network folded from the trained one, 2P + S;</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
 /// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
@@ -66,8 +69,13 @@ internal sealed class MemoryEstimate
     private long _inUse;
     private bool _inUseCollected;
 
-    private MemoryEstimate(MlpOptionsBase o, int features, LabelShape label, bool separateValidation, IReadOnlyList<Layer> layers, IOptimizer optimizer)
+    // Whether sparse training would take lazy steps, which keep no divergence snapshot (see TrainingRun).
+    private readonly bool _lazySparse;
+
+    private MemoryEstimate(MlpOptionsBase o, int features, LabelShape label, bool separateValidation, IReadOnlyList<Layer> layers, Training.TrainingOptions engine)
     {
+        var optimizer = engine.Optimizer;
+        _lazySparse = !o.BatchNormalization && Training.LazyFirstLayerUpdate.Supports(optimizer, engine.GradientTransforms, out _);
         _features = features;
         _targets = label.TargetWidth;
         _outputs = label.OutputCount;
@@ -81,7 +89,8 @@ internal sealed class MemoryEstimate
         _restoresBestWeights = o.EarlyStopping is { RestoreBestWeights: true };
         _layers = new (LayerShape, string)[layers.Count];
         int width = features;
-        _widest = features;
+        // As the workspace: the gradient buffers never hold the network's inputs.
+        _widest = 1;
         for (int i = 0; i < layers.Count; i++)
         {
             var shape = layers[i].ShapeFor(width);
@@ -114,14 +123,24 @@ internal sealed class MemoryEstimate
         int features = DataViewReader.FeatureCount(schema, options.FeatureColumnName);
         var label = head.ReadLabelShape(schema, options.LabelColumnName);
         var layers = NetworkBuilder.Layers(options, head, label.OutputCount);
-        var optimizer = EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }).Optimizer;
-        return new MemoryEstimate(options, features, label, separateValidation, layers, optimizer);
+        return new MemoryEstimate(options, features, label, separateValidation, layers, EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }));
     }
 
     /// <summary>The estimate for explicit shapes (tests).</summary>
     internal static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, int features, LabelShape label, bool separateValidation)
         => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
-            EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }).Optimizer);
+            EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }));
+
+    private double? _nonZerosPerRow;
+
+    /// <summary>Whether the features are wide enough for the reader to keep them sparse (<see cref="DataViewReader.SparseMinFeatures"/>).</summary>
+    public bool MayReadSparse => _features >= DataViewReader.SparseMinFeatures;
+
+    /// <summary>
+    /// Counts the data as sparse rows of <paramref name="nonZerosPerRow"/> stored values on average (a column index and
+    /// a value each, 8 bytes, and a row offset), as the reader keeps a sparse feature column, instead of every feature.
+    /// </summary>
+    public void UseSparseRows(double nonZerosPerRow) => _nonZerosPerRow = Math.Max(1, nonZerosPerRow);
 
     /// <summary>The parameters of the network the options describe.</summary>
     public long ParameterCount => _parameters;
@@ -138,7 +157,10 @@ internal sealed class MemoryEstimate
     /// <param name="rowsFinal">Whether <paramref name="rows"/> is the final count: only then is the batch cut to the rows.</param>
     public IReadOnlyList<Part> Parts(long rows, long validationRows, bool rowsFinal)
     {
-        long rowWidth = _features + _targets + (_weights ? 1 : 0);
+        long featureFloats = _nonZerosPerRow is double nz ? (long)Math.Ceiling(2 * nz) + 1 : _features;
+        long rowWidth = featureFloats + _targets + (_weights ? 1 : 0);
+        // The largest feature array per row: every feature dense, the non-zeros (indices or values) sparse.
+        long featureArray = _nonZerosPerRow is double z ? (long)Math.Ceiling(z) : _features;
         long validation = _validationFraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
         long training = _validationFraction is null ? rows : rows - validation;
         int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;
@@ -146,12 +168,12 @@ internal sealed class MemoryEstimate
         var parts = new List<Part>
         {
             new($"training data ({rows:N0} rows × ({_features:N0} features + {_targets} target(s)" + (_weights ? " + a weight" : "") + "))",
-                Floats(Mul(rows, rowWidth)), Mul(rows, _features), DataRemedy),
+                Floats(Mul(rows, rowWidth)), Mul(rows, featureArray), DataRemedy),
         };
         if (_validationFraction != null)
-            parts.Add(new("training and validation parts split from it (ValidationFraction)", Floats(Mul(rows, rowWidth)), Mul(training, _features), DataRemedy));
+            parts.Add(new("training and validation parts split from it (ValidationFraction)", Floats(Mul(rows, rowWidth)), Mul(training, featureArray), DataRemedy));
         if (_separateValidation && validation > 0)
-            parts.Add(new($"validation data ({validation:N0} rows)", Floats(Mul(validation, rowWidth)), Mul(validation, _features), ValidationRemedy));
+            parts.Add(new($"validation data ({validation:N0} rows)", Floats(Mul(validation, rowWidth)), Mul(validation, featureArray), ValidationRemedy));
         if (_standardizes)
             parts.Add(new("standardized labels", Floats(Mul(Add(training, validation), _targets)), Mul(Math.Max(training, validation), _targets), DataRemedy));
         parts.Add(new("epoch outputs for the training metric and the shuffle order", Floats(Mul(training, _outputs + _targets + (_weights ? 1 : 0) + 1)),
@@ -163,14 +185,21 @@ internal sealed class MemoryEstimate
             parts.Add(new($"optimizer state ({_optimizerName}, {b} value(s) per parameter)", Floats(Mul(b, p)), p, LayersRemedy, OptimizerRemedy));
         if (_copiesGradient)
             parts.Add(new($"optimizer update copy ({_optimizerName})", Floats(p), p, LayersRemedy, OptimizerRemedy));
-        parts.Add(new("copy of the last completed epoch (kept for a diverged run)", Floats(Add(Mul(2 + b, p), s)), Math.Max(p, s), LayersRemedy));
-        parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
+        if (_nonZerosPerRow is null || !_lazySparse)
+            parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
         if (_foldsFeatures)
             parts.Add(new("the model for raw features, folded from the trained network (StandardizeFeatures)", Floats(Add(Mul(2, p), s)), Math.Max(p, s), LayersRemedy));
         if (_restoresBestWeights)
             parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));
         var (batchFloats, batchLargest) = Workspace(batch);
         long batchInputs = Mul(batch, rowWidth);
+        if (_nonZerosPerRow != null && _layers.Length > 0)
+        {
+            // The sparse batch's column marks, and the lazy update's compact copies of the touched columns' weights,
+            // gradients and optimizer state (at most a batch's non-zeros per unit).
+            long touched = Math.Min(_features, Mul(batch, featureFloats));
+            batchInputs = Add(Add(batchInputs, _features), Mul(Mul(2 + b, touched), _layers[0].Shape.OutputSize));
+        }
         parts.Add(new($"batch buffers ({batch:N0} rows)", Floats(Add(batchFloats, batchInputs)), batchLargest,
             nameof(MlpOptionsBase.BatchSize), LayersRemedy));
         if (validation > 0)

@@ -22,23 +22,22 @@ internal static class NetworkTraining
     public static StopReason Run(TrainingState state, TrainingData training, TrainingData? validation, MlpOptionsBase options, MlpTaskHead head,
         TrainingReporter reporter, Func<TrainingState, StopReason, MlpModelParameters> toModel)
     {
-        // The state after the last completed epoch (or the warm-start model).
-        var lastGood = state.EpochsCompleted > 0 ? state.Clone() : null;
-        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, record =>
-        {
-            // Dropped before the new copy is made, so that this copy and the next never need memory at once.
-            lastGood = null;
-            lastGood = state.Clone();
-            reporter.Epoch(record);
-        });
+        // On divergence the engine puts the last completed epoch (or the warm-start state) back into the state, so the
+        // diverged model is made from the state itself: no second copy of every parameter and moment is kept. (Lazy
+        // sparse training keeps no copy at all: its steps never write a non-finite weight, and the state is that of
+        // the last finite step.)
         TrainingResult result;
+        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, reporter.Epoch);
+        if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))
+            reporter.DenseSparseUpdates(why);
         try
         {
             result = NetworkTrainer.Fit(state, training, validation, engineOptions);
         }
         catch (TrainingDivergedException e)
         {
-            var wrapped = new MlpTrainingDivergedException(e, lastGood != null ? toModel(lastGood, StopReason.Diverged) : null, lastGood?.EpochsCompleted ?? 0);
+            bool hasModel = state.EpochsCompleted > 0;
+            var wrapped = new MlpTrainingDivergedException(e, hasModel ? toModel(state, StopReason.Diverged) : null, hasModel ? state.EpochsCompleted : 0);
             reporter.Diverged(wrapped);
             throw wrapped;
         }

@@ -192,6 +192,13 @@ internal sealed class TrainingReporter : IDisposable
         }
     }
 
+    /// <summary>Sparse input whose first layer is updated densely every step, because <paramref name="reason"/>.</summary>
+    public void DenseSparseUpdates(string reason)
+    {
+        Info($"Sparse features: every weight of the first layer is updated each step (not only the touched features' weights), because {reason}.");
+        _logger?.LogInformation("Sparse features: the first layer is updated densely each step because {Reason}.", reason);
+    }
+
     /// <summary>Ends ML.NET's training channel.</summary>
     public void Dispose() => _channel?.Dispose();
 

@@ -50,15 +50,16 @@ internal static class ValidationSet
     private static TrainingData Take(TrainingData data, int[] rows)
     {
         int f = data.FeatureCount, t = data.TargetWidth;
-        var features = new float[rows.Length * f];
+        var sparse = data.SparseFeatures?.Take(rows);
+        var features = sparse != null ? [] : new float[rows.Length * f];
         var targets = new float[rows.Length * t];
         var weights = data.Weights != null ? new float[rows.Length] : null;
         for (int i = 0; i < rows.Length; i++)
         {
-            data.Features.AsSpan(rows[i] * f, f).CopyTo(features.AsSpan(i * f));
+            if (sparse is null) data.Features.AsSpan(rows[i] * f, f).CopyTo(features.AsSpan(i * f));
             data.Targets.AsSpan(rows[i] * t, t).CopyTo(targets.AsSpan(i * t));
             if (weights != null) weights[i] = data.Weights![rows[i]];
         }
-        return new TrainingData(features, f, targets, t, weights);
+        return sparse != null ? new TrainingData(sparse, targets, t, weights) : new TrainingData(features, f, targets, t, weights);
     }
 }

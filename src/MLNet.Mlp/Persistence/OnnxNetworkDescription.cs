@@ -13,7 +13,11 @@ namespace MLNet.Mlp.Persistence;
 /// </summary>
 internal static class OnnxNetworkDescription
 {
-    public static OnnxMlpDescription From(MlpModelParameters model, string inputName)
+    /// <param name="model">The model.</param>
+    /// <param name="inputName">The ONNX input's name.</param>
+    /// <param name="withParameters">False for the shape alone (empty weight and bias arrays): whether a model can be
+    /// exported is decided by its layers, and copying a first layer of 10⁵–10⁶ inputs to learn it would cost its size.</param>
+    public static OnnxMlpDescription From(MlpModelParameters model, string inputName, bool withParameters = true)
     {
         var layers = new List<OnnxLayer>();
         foreach (var layer in model.Network.Layers)
@@ -21,7 +25,8 @@ internal static class OnnxNetworkDescription
             switch (layer)
             {
                 case DenseLayer d:
-                    layers.Add(new OnnxDenseLayer(d.InputSize, d.Units, d.Weights.ToArray(), d.Bias.ToArray(), Map(d.Activation, out float alpha), alpha));
+                    layers.Add(new OnnxDenseLayer(d.InputSize, d.Units, withParameters ? d.Weights.ToArray() : [], withParameters ? d.Bias.ToArray() : [],
+                        Map(d.Activation, out float alpha), alpha));
                     break;
                 case BatchNormLayer b:
                 {
@@ -80,6 +85,7 @@ internal static class OnnxNetworkDescription
     // y = scale ⊙ (W x + b) + shift, per output unit.
     private static OnnxDenseLayer FoldAffine(OnnxDenseLayer dense, float[] scale, float[] shift)
     {
+        if (dense.Weights.Length == 0) return dense;
         var weights = (float[])dense.Weights.Clone();
         var bias = new float[dense.OutputSize];
         for (int o = 0; o < dense.OutputSize; o++)

@@ -84,8 +84,12 @@ internal sealed class MlpRowScoring
         _getFeatures(ref _featureBuffer);
         if (_featureBuffer.Length != _features.Length)
             throw new InvalidOperationException($"Row {_input.Position}: feature column '{_mapper.FeatureColumn.Name}' has {_featureBuffer.Length} values; the model expects {_features.Length}.");
-        _featureBuffer.CopyTo(_features);
-        _scorer.Score(_features);
+        if (!_featureBuffer.IsDense && _scorer.ReadsSparse) _scorer.ScoreSparse(_featureBuffer.GetIndices(), _featureBuffer.GetValues());
+        else
+        {
+            _featureBuffer.CopyTo(_features);
+            _scorer.Score(_features);
+        }
         _scoredPosition = _input.Position;
     }
 }

@@ -23,6 +23,22 @@ internal sealed class MlpScorer
     public void Score(ReadOnlySpan<float> features)
     {
         _head.Predict(_model.Network, features, _outputs, 1);
+        Unstandardize();
+    }
+
+    /// <summary>Scores one sparse row without densifying it (the model reads sparse rows: <see cref="ReadsSparse"/>).</summary>
+    public void ScoreSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        _head.PredictSparse(_model.Network, indices, values, _outputs);
+        Unstandardize();
+    }
+
+    /// <summary>Whether sparse rows are scored as they are: a first dense layer over at least
+    /// <see cref="Fitting.DataViewReader.SparseMinFeatures"/> features, where densifying a row costs more than the row's work.</summary>
+    public bool ReadsSparse => _model.FeatureCount >= Fitting.DataViewReader.SparseMinFeatures && _model.Network.Layers[0] is Layers.DenseLayer;
+
+    private void Unstandardize()
+    {
         if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
             for (int k = 0; k < _outputs.Length; k++) _outputs[k] = _outputs[k] * scale[k] + mean[k];
     }

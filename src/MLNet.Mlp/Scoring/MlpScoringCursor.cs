@@ -55,6 +55,9 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
         _aheadStopped = true;
         // Without a prediction column there is nothing to score: the input rows pass through.
         if (!active.Any(i => i >= mapper.InputColumnCount)) return;
+        // A model that reads sparse rows scores row by row from the row's non-zeros: a dense batch of 10⁵–10⁶-wide
+        // rows would cost far more memory and time than the rows' work.
+        if (_scoring.Scorer.ReadsSparse) return;
 
         int capacity = ReadAheadBatch.CapacityFor(rowCount);
         var list = new List<BufferedColumn>();

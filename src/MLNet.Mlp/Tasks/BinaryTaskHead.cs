@@ -61,6 +61,10 @@ internal sealed class BinaryTaskHead : ClassificationTaskHead
     public override void Predict(Network network, ReadOnlySpan<float> features, Span<float> outputs, int rows)
         => network.PredictPreActivation(features, outputs, rows, 1);
 
+    /// <inheritdoc/>
+    public override void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs)
+        => network.PredictSparseRow(indices, values, outputs, preActivation: true);
+
     public override Delegate CreateGetter(DataViewSchema.Column column, MlpRowScoring row) => column.Name switch
     {
         PredictionColumnNames.Score => (ValueGetter<float>)((ref float v) => v = row.ScoredOutputs()[0]),

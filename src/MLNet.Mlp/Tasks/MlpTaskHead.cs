@@ -128,6 +128,10 @@ internal abstract class MlpTaskHead
     public virtual void Predict(Network network, ReadOnlySpan<float> features, Span<float> outputs, int rows)
         => network.Predict(features, outputs, rows, 1);
 
+    /// <summary>As <see cref="Predict"/> for one sparse row (the network's first layer is a dense layer).</summary>
+    public virtual void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs)
+        => network.PredictSparseRow(indices, values, outputs, preActivation: false);
+
     /// <summary>The getter of prediction column <paramref name="column"/> of a scored row.</summary>
     /// <returns>A <c>ValueGetter</c> of the column's type.</returns>
     public abstract Delegate CreateGetter(DataViewSchema.Column column, MlpRowScoring row);

@@ -33,7 +33,7 @@ public sealed class MlpModelParameters
         {
             try
             {
-                Persistence.OnnxNetworkDescription.From(this, MlpDefaults.FeatureColumnName);
+                Persistence.OnnxNetworkDescription.From(this, MlpDefaults.FeatureColumnName, withParameters: false);
                 return null;
             }
             catch (NotSupportedException e)

@@ -81,12 +81,19 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         // 0. The memory the whole fit needs, before anything is allocated: the model's part now, with the data's when
         //    the views know their row counts; otherwise the data's is checked as it is read.
         var memory = MemoryEstimate.For(o, _head, trainData.Schema, validationData != null);
+        if (memory.MayReadSparse)
+        {
+            // The model alone first: a model that cannot fit is refused before any row is computed.
+            memory.Require(0, 0, rowsFinal: false, "the data view reports");
+            if (DataViewReader.FirstRowNonZeros(trainData, o.FeatureColumnName) is int nonZeros) memory.UseSparseRows(nonZeros);
+        }
         long? knownRows = trainData.GetRowCount();
         memory.Require(knownRows ?? 0, validationData?.GetRowCount() ?? 0, rowsFinal: knownRows != null, "the data view reports");
 
         // 1. Read the training data into memory; the task's head checks and reads the labels.
         var train = DataViewReader.Read(trainData, _head, o, "training", memory.ForTraining());
         reporter.RowsRead(train, "training");
+        if (train.Data.SparseFeatures is { } sparse) memory.UseSparseRows((double)sparse.NonZeroCount / sparse.Rows);
         // Again with the rows actually read, before the split, the copies and the model are allocated.
         memory.Require(train.Data.Rows, validationData?.GetRowCount() ?? 0, rowsFinal: true, "read");
         var trainingLabel = trainData.Schema[o.LabelColumnName];

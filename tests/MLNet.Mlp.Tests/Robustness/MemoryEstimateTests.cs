@@ -121,7 +121,7 @@ public class MemoryEstimateTests
         // 6,000 × 100,000 + 100,000 + 100,000 + 1 parameters; Adam keeps two values for each.
         long parameters = 600_200_001;
         Assert.Contains($"parameters and gradients of 6000 → Dense(100000, Relu) → Dense(1, Sigmoid) ({parameters:N0} parameters): {parameters * 8:N0} bytes", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"copy of the last completed epoch (kept for a diverged run): {parameters * 16:N0} bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"divergence guard's copy of the last completed epoch: {parameters * 12:N0} bytes", e.Message, StringComparison.Ordinal);
         Assert.Contains("8,000,000,000 bytes are available", e.Message, StringComparison.Ordinal);
         Assert.Contains("Change HiddenLayers", e.Message, StringComparison.Ordinal);
     }
@@ -136,7 +136,7 @@ public class MemoryEstimateTests
         // The data alone, 100 × (10 + 1) × 4 bytes, is far below the 10 MB available.
         Assert.Contains("The training data as read takes 4,400 bytes of it.", e.Message, StringComparison.Ordinal);
         Assert.Contains("10,000,000 bytes are available", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Largest parts: copy of the last completed epoch", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Largest parts: divergence guard's copy of the last completed epoch", e.Message, StringComparison.Ordinal);
         Assert.Contains("Change HiddenLayers", e.Message, StringComparison.Ordinal);
     }
 
@@ -155,7 +155,6 @@ public class MemoryEstimateTests
             10 * (1 + 1 + 1) * 4,         // per training row: output, target, shuffle index
             (2 * 21) * 4,                 // parameters and gradients
             (2 * 21) * 4,                 // Adam's two moments
-            (2 * 21 + 2 * 21) * 4,        // last completed epoch: a network (parameters and gradients) and the optimizer state
             (21 + 2 * 21) * 4,            // divergence guard: parameters and the optimizer state
             (2 * 21) * 4,                 // the model folded for raw features (StandardizeFeatures): parameters and gradients
             (4 * 4 + 4 * 1                // batch of 4: layer outputs,
@@ -164,8 +163,32 @@ public class MemoryEstimateTests
              + 4 * (3 + 1)) * 4,          // the gathered features and targets
         ];
         Assert.Equal(expected, parts.Select(p => p.Bytes));
-        Assert.Equal(1_724, MemoryEstimate.Total(parts));
+        Assert.Equal(1_388, MemoryEstimate.Total(parts));
         Assert.Equal(expected.Sum(), MemoryEstimate.Total(parts));
+    }
+
+    [Fact]
+    public void SparseRowsAreCountedByTheirNonZerosNotByTheirWidth()
+    {
+        // 200,000 features → Dense(128) → Dense(1): the model is the same dense or sparse; the data is not.
+        var options = new MlpBinaryOptions { BatchSize = 32 };
+        var estimate = MemoryEstimate.For(options, MlpTaskHead.Binary, 200_000, new LabelShape(1, 1, 2), separateValidation: false);
+        long denseData = estimate.Parts(10_000, 0, rowsFinal: true)[0].Bytes;
+        Assert.Equal(10_000L * (200_000 + 1) * 4, denseData);
+
+        estimate.UseSparseRows(150);
+        var parts = estimate.Parts(10_000, 0, rowsFinal: true);
+        // 150 non-zeros: an index and a value each, and a row offset, and the target.
+        Assert.Equal(10_000L * (2 * 150 + 1 + 1) * 4, parts[0].Bytes);
+        // Its largest array holds the non-zeros, not rows × features (which would pass .NET's array limit here).
+        Assert.Equal(10_000L * 150, parts[0].LargestArray);
+        // Lazy Adam steps keep no divergence snapshot.
+        Assert.DoesNotContain(parts, p => p.Name.StartsWith("divergence guard", StringComparison.Ordinal));
+        // The batch: 32 rows of (301 + 1) floats, the 200,000 column marks, and Adam's lazy copies of at most
+        // 32 × 301 touched columns × 128 units, four values each (parameter, gradient, two moments).
+        long batch = parts.Single(p => p.Name.StartsWith("batch buffers", StringComparison.Ordinal)).Bytes;
+        long workspace = (32L * 128 + 32 + 32L * 128 + 32 + 2 * 32 * 128) * 4;
+        Assert.Equal(workspace + (32L * 302 + 200_000 + 4L * 32 * 301 * 128) * 4, batch);
     }
 
     [Fact]

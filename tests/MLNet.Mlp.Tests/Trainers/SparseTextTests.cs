@@ -1,0 +1,131 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Mlp.Fitting;
+using MLNet.Mlp.Tasks;
+using MLNet.Mlp.Trainers;
+
+namespace MLNet.Mlp.Tests.Trainers;
+
+/// <summary>
+/// A text pipeline (FeaturizeText, whose vectors are sparse) trained and scored without densifying its rows: the
+/// reader keeps them as CSR, prediction reads their non-zeros, and saved models predict as they did.
+/// </summary>
+public class SparseTextTests
+{
+    public sealed class Message
+    {
+        public bool Label { get; set; }
+
+        public string Text { get; set; } = "";
+    }
+
+    public sealed class Prediction
+    {
+        public float Score { get; set; }
+    }
+
+    [Fact]
+    public void FeaturizedTextIsReadAsSparseRows()
+    {
+        var ml = new MLContext(seed: 1);
+        var features = ml.Transforms.Text.FeaturizeText("Features", "Text").Fit(Messages(ml, 200, seed: 1)).Transform(Messages(ml, 200, seed: 1));
+        var read = DataViewReader.Read(features, MlpTaskHead.Binary, new MlpBinaryOptions(), "training");
+        var sparse = read.Data.SparseFeatures;
+        Assert.NotNull(sparse);
+        Assert.Empty(read.Data.Features);
+        Assert.Equal(200, sparse.Rows);
+        Assert.True(read.Data.FeatureCount >= DataViewReader.SparseMinFeatures);
+        // Far fewer stored values than features: memory in proportion to the non-zeros.
+        Assert.True(sparse.NonZeroCount < 200L * read.Data.FeatureCount / 20);
+    }
+
+    [Fact]
+    public void SparseModelLearnsTextAndScoresTheSameThroughTransformPredictionEngineDenseRowsAndASavedModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Messages(ml, 400, seed: 2);
+        var test = Messages(ml, 100, seed: 3);
+        var model = ml.Transforms.Text.FeaturizeText("Features", "Text")
+            .Append(ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { NumberOfEpochs = 5 }))
+            .Fit(train);
+
+        var scored = model.Transform(test);
+        double accuracy = ml.BinaryClassification.EvaluateNonCalibrated(scored).Accuracy;
+        Assert.True(accuracy > 0.9, $"accuracy {accuracy}");
+
+        var scores = scored.GetColumn<float>("Score").ToArray();
+        var engine = ml.Model.CreatePredictionEngine<Message, Prediction>(model);
+        var messages = ml.Data.CreateEnumerable<Message>(test, reuseRowObject: false).ToArray();
+        for (int i = 0; i < messages.Length; i++) Assert.Equal(scores[i], engine.Predict(messages[i]).Score);
+
+        // The same rows given dense score the same, up to the summation order of the first layer.
+        var mlp = model.LastTransformer.Model;
+        // The column's enumeration reuses one buffer: each row is copied out.
+        var featurized = model.Transform(test).GetColumn<VBuffer<float>>("Features").Select(v =>
+        {
+            VBuffer<float> copy = default;
+            v.CopyTo(ref copy);
+            return copy;
+        }).ToArray();
+        Assert.All(featurized, v => Assert.False(v.IsDense));
+        var dense = new float[mlp.FeatureCount];
+        var logit = new float[1];
+        for (int i = 0; i < featurized.Length; i++)
+        {
+            featurized[i].CopyTo(dense);
+            MlpTaskHead.Binary.Predict(mlp.Network, dense, logit, 1);
+            Assert.Equal(logit[0], scores[i], 4);
+        }
+
+        using var file = new TempFile(".zip");
+        ml.Model.Save(model, train.Schema, file.Path);
+        var loaded = new MLContext().Model.LoadMlp(file.Path, out _);
+        Assert.Equal(scores, loaded.Transform(test).GetColumn<float>("Score").ToArray());
+    }
+
+    [Fact]
+    public void SparseFeaturesAreStandardizedByScaleOnlySoTheirRowsStaySparse()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Messages(ml, 300, seed: 4);
+        var model = ml.Transforms.Text.FeaturizeText("Features", "Text")
+            .Append(ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { NumberOfEpochs = 3 }))
+            .Fit(train);
+
+        var standardization = model.LastTransformer.Model.FeatureStandardization;
+        Assert.NotNull(standardization);
+        // Centering would fill every row in: the mean stays 0, and the deviations of the features that occur scale them.
+        Assert.All(standardization.Mean, m => Assert.Equal(0f, m));
+        Assert.Contains(standardization.Scale, s => s != 1f);
+        Assert.All(standardization.Scale, s => Assert.True(s > 0f && float.IsFinite(s)));
+
+        // The statistics include the implied zeros: a feature's scale is its deviation over all rows, not over the rows
+        // that store it.
+        var rows = model.Transform(train).GetColumn<VBuffer<float>>("Features").Select(v => v.DenseValues().ToArray()).ToArray();
+        int j = Enumerable.Range(0, standardization.Scale.Length).First(k => standardization.Scale[k] != 1f);
+        double mean = rows.Average(r => (double)r[j]);
+        double deviation = Math.Sqrt(rows.Average(r => (r[j] - mean) * (r[j] - mean)));
+        Assert.Equal(deviation, standardization.Scale[j], 1e-5);
+    }
+
+    // Spam uses words of one half of a vocabulary more often, ham of the other; thousands of distinct words make
+    // FeaturizeText's vectors wide and sparse.
+    private static IDataView Messages(MLContext ml, int count, int seed)
+    {
+        var random = new Random(seed);
+        var rows = new Message[count];
+        for (int i = 0; i < count; i++)
+        {
+            bool spam = random.Next(2) == 0;
+            var words = new string[12];
+            for (int w = 0; w < words.Length; w++)
+            {
+                int word = random.Next(3000);
+                bool fromOwnHalf = random.NextDouble() < 0.8;
+                words[w] = "w" + ((word % 1500) + ((spam == fromOwnHalf) ? 1500 : 0));
+            }
+            rows[i] = new Message { Label = spam, Text = string.Join(' ', words) };
+        }
+        return ml.Data.LoadFromEnumerable(rows);
+    }
+}

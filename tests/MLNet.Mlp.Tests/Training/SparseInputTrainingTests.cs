@@ -1,0 +1,231 @@
+using MLNet.Mlp.Activations;
+using MLNet.Mlp.Layers;
+using MLNet.Mlp.Losses;
+using MLNet.Mlp.Networks;
+using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tests.GradientChecking;
+using MLNet.Mlp.Training;
+
+namespace MLNet.Mlp.Tests.Training;
+
+/// <summary>
+/// Sparse feature rows (CSR) trained without densifying: the first layer's sparse forward and gradient scatter against
+/// the dense layer and finite differences, and the lazy optimizer step against a dense reference.
+/// </summary>
+public class SparseInputTrainingTests
+{
+    private const int Features = 60, Rows = 24, Classes = 3;
+
+    [Fact]
+    public void SparseForwardAndGradientsEqualTheDenseLayerOnTheSameRowsUpToSummationOrder()
+    {
+        var (sparse, dense, targets) = Data(seed: 1);
+        foreach (bool hidden in new[] { true, false })
+        {
+            var (sparseStep, denseStep) = (new TrainingStep(NewNetwork(hidden), Rows), new TrainingStep(NewNetwork(hidden), Rows));
+            var batch = new SparseBatch(Features, Rows, SparseBatch.MaxNonZeros(sparse, Rows));
+            batch.Gather(sparse, Enumerable.Range(0, Rows).ToArray());
+            sparseStep.SparseInput = batch;
+
+            sparseStep.ForwardInputBuffer(Rows);
+            var denseOutput = denseStep.Forward(dense).ToArray();
+            FiniteDifference.AssertClose(denseOutput.Select(v => (double)v).ToArray(), sparseStep.Output, "outputs");
+
+            var loss = new CategoricalCrossEntropyLoss();
+            double sparseLoss = sparseStep.Backward(targets, loss), denseLoss = denseStep.Backward(targets, loss);
+            Assert.Equal(denseLoss, sparseLoss, 4);
+            var expected = denseStep.Network.Gradients.ToArray().Select(v => (double)v).ToArray();
+            FiniteDifference.AssertClose(expected, sparseStep.Network.Gradients.Span, hidden ? "gradients with a hidden layer" : "gradients of a single layer");
+        }
+    }
+
+    [Fact]
+    public void SparseFirstLayerGradientMatchesFiniteDifferences()
+    {
+        var (sparse, _, targets) = Data(seed: 2);
+        var network = NewNetwork(hidden: true);
+        var step = new TrainingStep(network, Rows);
+        var batch = new SparseBatch(Features, Rows, SparseBatch.MaxNonZeros(sparse, Rows));
+        batch.Gather(sparse, Enumerable.Range(0, Rows).ToArray());
+        step.SparseInput = batch;
+        var loss = new CategoricalCrossEntropyLoss();
+
+        double Objective()
+        {
+            step.ForwardInputBuffer(Rows);
+            return step.Backward(targets, loss) / Rows;
+        }
+        // Every weight of the first layer, of touched and untouched columns.
+        var numeric = FiniteDifference.Gradient(network.ParameterArray, 0, 8 * Features, Objective);
+        Objective();
+        FiniteDifference.AssertClose(numeric, network.Gradients.Span[..(8 * Features)], "first-layer weight gradient");
+    }
+
+    [Fact]
+    public void LazySgdWithoutMomentumOrDecayIsTheDenseStepBitForBit()
+    {
+        var (sparse, _, targets) = Data(seed: 3);
+        var lazy = Train(sparse, targets, new SgdOptimizer(), SparseUpdateMode.Lazy, epochs: 3);
+        var dense = Train(sparse, targets, new SgdOptimizer(), SparseUpdateMode.Dense, epochs: 3);
+        Assert.Equal(dense.Parameters.ToArray(), lazy.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void LazyAdamLeavesUntouchedColumnsAsTheyWereAndDiffersFromDenseAdam()
+    {
+        var (sparse, _, targets) = Data(seed: 4);
+        var lazy = Train(sparse, targets, new AdamOptimizer(), SparseUpdateMode.Lazy, epochs: 2);
+        var dense = Train(sparse, targets, new AdamOptimizer(), SparseUpdateMode.Dense, epochs: 2);
+        // Dense Adam keeps moving a column its moments remember after the batches that touch it; lazy Adam does not.
+        Assert.NotEqual(dense.Parameters.ToArray(), lazy.Parameters.ToArray());
+        var never = NeverTouchedColumn(sparse);
+        var initial = NewNetwork(hidden: true);
+        for (int u = 0; u < 8; u++)
+            Assert.Equal(initial.Parameters.Span[u * Features + never], lazy.Parameters.Span[u * Features + never]);
+    }
+
+    [Theory]
+    [InlineData("Adam")]
+    [InlineData("AdamW")]
+    [InlineData("Momentum")]
+    [InlineData("RmsProp")]
+    public void LazyStepEqualsADenseStepWithTheUntouchedColumnsHeldBack(string name)
+    {
+        IOptimizer Optimizer() => name switch
+        {
+            "Adam" => new AdamOptimizer(),
+            "AdamW" => new AdamWOptimizer(weightDecay: 0.1f),
+            "Momentum" => new SgdOptimizer(momentum: 0.9f),
+            _ => new RmsPropOptimizer(),
+        };
+        var (sparse, _, targets) = Data(seed: 5);
+        var lazyNet = NewNetwork(hidden: true);
+        var referenceNet = NewNetwork(hidden: true);
+        var optimizer = Optimizer();
+        var lazyState = optimizer.CreateState(lazyNet.ParameterCount);
+        var referenceState = optimizer.CreateState(referenceNet.ParameterCount);
+        var lazyStep = new TrainingStep(lazyNet, 8);
+        var referenceStep = new TrainingStep(referenceNet, 8);
+        var batch = new SparseBatch(Features, 8, SparseBatch.MaxNonZeros(sparse, 8));
+        var referenceBatch = new SparseBatch(Features, 8, SparseBatch.MaxNonZeros(sparse, 8));
+        lazyStep.SparseInput = batch;
+        referenceStep.SparseInput = referenceBatch;
+        var lazy = new LazyFirstLayerUpdate(lazyNet, optimizer, batch.MaxTouched);
+        var loss = new CategoricalCrossEntropyLoss();
+
+        for (int start = 0; start < Rows; start += 8)
+        {
+            var order = Enumerable.Range(start, 8).ToArray();
+            var batchTargets = targets.AsSpan(start, 8);
+            batch.Gather(sparse, order);
+            lazyStep.ForwardInputBuffer(8);
+            lazyStep.Backward(batchTargets, loss);
+            lazy.Gather(batch);
+            lazyStep.UpdateLazily(lazy, optimizer, lazyState, 0.01f);
+
+            referenceBatch.Gather(sparse, order);
+            referenceStep.ForwardInputBuffer(8);
+            referenceStep.Backward(batchTargets, loss);
+            var touched = referenceBatch.Touched.AsSpan(0, referenceBatch.TouchedCount).ToArray();
+            var parametersBefore = referenceNet.Parameters.ToArray();
+            var stateBefore = Enumerable.Range(0, referenceState.BufferCount).Select(b => referenceState.Buffer(b).ToArray()).ToArray();
+            referenceStep.Update(optimizer, referenceState, 0.01f);
+            // Hold back the untouched columns of the first layer: their weights and state as before the step.
+            var parameters = referenceNet.ParameterArray;
+            for (int u = 0; u < 8; u++)
+                for (int j = 0; j < Features; j++)
+                {
+                    if (Array.BinarySearch(touched, j) >= 0) continue;
+                    parameters[u * Features + j] = parametersBefore[u * Features + j];
+                    for (int b = 0; b < referenceState.BufferCount; b++) referenceState.Buffer(b)[u * Features + j] = stateBefore[b][u * Features + j];
+                }
+            Assert.Equal(referenceNet.Parameters.ToArray(), lazyNet.Parameters.ToArray());
+        }
+        for (int b = 0; b < lazyState.BufferCount; b++) Assert.Equal(referenceState.Buffer(b).ToArray(), lazyState.Buffer(b).ToArray());
+    }
+
+    [Fact]
+    public void SparseTrainingRunsTheFullTrainerWithValidationAndAGradientTransform()
+    {
+        var (sparse, dense, targets) = Data(seed: 6);
+        var training = new TrainingData(sparse, targets, 1);
+        var validation = new TrainingData(sparse.Take(Enumerable.Range(0, 10).ToArray()), targets[..10], 1);
+        var network = NewNetwork(hidden: true);
+        var result = NetworkTrainer.Fit(network, training, validation, new TrainingOptions
+        {
+            Loss = new CategoricalCrossEntropyLoss(), Optimizer = new AdamOptimizer(), LearningRate = 0.01f, Epochs = 3, BatchSize = 8,
+            GradientTransforms = [new L2Regularization(0.01f)],
+        });
+        Assert.Equal(3, result.History.Count);
+        // Validation on sparse rows gives what the dense rows give.
+        double sparseLoss = NetworkTrainer.EvaluateLoss(network, validation, new CategoricalCrossEntropyLoss());
+        double denseLoss = NetworkTrainer.EvaluateLoss(network, new TrainingData(dense[..(10 * Features)], Features, targets[..10], 1), new CategoricalCrossEntropyLoss());
+        Assert.Equal(denseLoss, sparseLoss, 5);
+    }
+
+    [Fact]
+    public void ALazyStepThatWouldOverflowDivergesLeavingTheLastFiniteStepsWeights()
+    {
+        var (sparse, _, targets) = Data(seed: 7);
+        var network = NewNetwork(hidden: true);
+        var options = new TrainingOptions
+        {
+            Loss = new CategoricalCrossEntropyLoss(), Optimizer = new SgdOptimizer(), LearningRate = 1e38f, Epochs = 3, BatchSize = 8,
+        };
+        var e = Assert.Throws<TrainingDivergedException>(() => NetworkTrainer.Fit(network, new TrainingData(sparse, targets, 1), null, options));
+        Assert.Null(e.RestoredToEpoch);
+        Assert.Equal(-1, MLNet.Mlp.Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(network.Parameters.Span));
+    }
+
+    private static Network Train(SparseRows sparse, float[] targets, IOptimizer optimizer, SparseUpdateMode mode, int epochs)
+    {
+        var network = NewNetwork(hidden: true);
+        NetworkTrainer.Fit(network, new TrainingData(sparse, targets, 1), null, new TrainingOptions
+        {
+            Loss = new CategoricalCrossEntropyLoss(), Optimizer = optimizer, LearningRate = 0.05f, Epochs = epochs, BatchSize = 8,
+            SparseUpdates = mode, MaxThreads = 1,
+        });
+        return network;
+    }
+
+    private static Network NewNetwork(bool hidden)
+    {
+        var network = hidden
+            ? new Network(Features, new DenseLayer(8, Activation.Relu), new DenseLayer(Classes, Activation.Softmax))
+            : new Network(Features, new DenseLayer(Classes, Activation.Softmax));
+        network.Initialize(7);
+        return network;
+    }
+
+    private static int NeverTouchedColumn(SparseRows sparse)
+    {
+        for (int j = 0; j < Features; j++)
+            if (!sparse.Indices.Contains(j)) return j;
+        throw new InvalidOperationException("Every column is touched.");
+    }
+
+    // Rows with about one feature in eight set; column 0 is never set, so some weights are never touched.
+    private static (SparseRows Sparse, float[] Dense, float[] Targets) Data(int seed)
+    {
+        var random = new Random(seed);
+        var dense = new float[Rows * Features];
+        var starts = new List<int> { 0 };
+        var indices = new List<int>();
+        var values = new List<float>();
+        var targets = new float[Rows];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int j = 1; j < Features; j++)
+            {
+                if (random.NextDouble() > 0.125) continue;
+                float v = (float)(random.NextDouble() * 2 - 1);
+                dense[r * Features + j] = v;
+                indices.Add(j);
+                values.Add(v);
+            }
+            starts.Add(indices.Count);
+            targets[r] = random.Next(Classes);
+        }
+        return (new SparseRows(Features, [.. starts], [.. indices], [.. values]), dense, targets);
+    }
+}
