@@ -18,11 +18,12 @@ internal static class TextBenchmark
 {
     public static readonly string[] Sets = ["spam", "fortunes"];
 
-    /// <summary><c>text-one SET TRAINER [--epochs N]</c>: one fit in this process, then a RESULT line.</summary>
+    /// <summary><c>text-one SET TRAINER [--epochs N] [--no-standardize]</c>: one fit in this process, then a RESULT line.</summary>
     public static int RunOne(string[] args)
     {
         string set = args[0], trainerName = args[1];
         int epochs = IntOption(args, "--epochs", 0);
+        bool standardize = !args.Contains("--no-standardize");
         var ml = new MLContext(seed: 0);
         bool binary = set == "spam";
         string file = Path.Combine(DataRoot, "text", binary ? "spam-assassin.tsv" : "fortunes.tsv");
@@ -39,14 +40,14 @@ internal static class TextBenchmark
         {
             IEstimator<ITransformer> trainer = trainerName == "sdca"
                 ? ml.BinaryClassification.Trainers.SdcaLogisticRegression()
-                : ml.BinaryClassification.Trainers.Mlp(epochs > 0 ? new MlpBinaryOptions { NumberOfEpochs = epochs } : new MlpBinaryOptions());
+                : ml.BinaryClassification.Trainers.Mlp(epochs > 0 ? new MlpBinaryOptions { NumberOfEpochs = epochs, StandardizeFeatures = standardize } : new MlpBinaryOptions { StandardizeFeatures = standardize });
             pipeline = featurize.Append(trainer);
         }
         else
         {
             IEstimator<ITransformer> trainer = trainerName == "sdca"
                 ? ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()
-                : ml.MulticlassClassification.Trainers.Mlp(epochs > 0 ? new MlpMulticlassOptions { NumberOfEpochs = epochs } : new MlpMulticlassOptions());
+                : ml.MulticlassClassification.Trainers.Mlp(epochs > 0 ? new MlpMulticlassOptions { NumberOfEpochs = epochs, StandardizeFeatures = standardize } : new MlpMulticlassOptions { StandardizeFeatures = standardize });
             pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Category").Append(featurize).Append(trainer);
         }
 
@@ -60,7 +61,7 @@ internal static class TextBenchmark
         var features = (VectorDataViewType)model.GetOutputSchema(train.Schema)["Features"].Type;
         EmitResult(new TrainRun
         {
-            Side = trainerName + (epochs > 0 ? $" ({epochs} epochs)" : ""), Workload = set, FitSeconds = seconds, Accuracy = accuracy,
+            Side = trainerName + (epochs > 0 ? $" ({epochs} epochs)" : "") + (standardize ? "" : " (no standardization)"), Workload = set, FitSeconds = seconds, Accuracy = accuracy,
             PeakBytes = PeakWorkingSet(), Threads = Environment.ProcessorCount,
             Info = { ["features"] = features.Size.ToString(CultureInfo.InvariantCulture) },
         });
