@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -114,6 +115,9 @@ internal sealed class TrainingReporter : IDisposable
             StopReason.Cancelled => string.Format(c, "Training cancelled after {0} completed epochs of this run ({1} steps in all); the model holds the weights of the last step.", epochs, state.Step),
             _ => string.Format(c, "Training completed {0} epochs ({1} steps).", epochs, steps),
         };
+        // The penalty is part of what the run converged to, and the default one depends on the row count.
+        if (options.GradientTransforms.OfType<L2Regularization>().FirstOrDefault() is { } l2)
+            message += string.Format(c, " L2 regularization λ = {0:G3}.", l2.Lambda);
         Info(message);
         _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps.", result.StopReason, epochs, steps);
 
