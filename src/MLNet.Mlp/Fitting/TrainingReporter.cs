@@ -116,10 +116,11 @@ internal sealed class TrainingReporter : IDisposable
             _ => string.Format(c, "Training completed {0} epochs ({1} steps).", epochs, steps),
         };
         // The penalty is part of what the run converged to, and the default one depends on the row count.
-        if (options.GradientTransforms.OfType<L2Regularization>().FirstOrDefault() is { } l2)
-            message += string.Format(c, " L2 regularization λ = {0:G3}.", l2.Lambda);
+        float l2 = options.GradientTransforms.OfType<L2Regularization>().FirstOrDefault()?.Lambda ?? 0f;
+        if (l2 > 0f) message += string.Format(c, " L2 regularization λ = {0:G3}.", l2);
         Info(message);
-        _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps.", result.StopReason, epochs, steps);
+        _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps (L2 regularization {L2Regularization}).",
+            result.StopReason, epochs, steps, l2);
 
         if (result.StopReason == StopReason.Cancelled && epochs == 0 && result.FirstBatchLoss is null)
         {

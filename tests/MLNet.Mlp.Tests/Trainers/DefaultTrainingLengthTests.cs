@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Tests.Robustness;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -80,7 +81,9 @@ public class DefaultTrainingLengthTests
         var messages = new List<string>();
         ml.Log += (_, e) => { if (e.Source.Contains("Mlp", StringComparison.Ordinal)) lock (messages) messages.Add(e.RawMessage); };
         var data = ml.Transforms.NormalizeMeanVariance("Features").Fit(TestData.Diabetes.Load(ml)).Transform(TestData.Diabetes.Load(ml));
-        ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [8] }).Fit(data);
+        var logger = new RecordingLogger();
+        ml.Regression.Trainers.Mlp(new MlpRegressionOptions { HiddenLayers = [8], Logger = logger }).Fit(data);
+        Assert.Equal(3f / 442, logger.Entries[^1].Values["L2Regularization"]);
         Assert.Contains(messages, m => m.Contains("L2 regularization λ = " + (3f / 442).ToString("G3", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
     }
 
