@@ -39,8 +39,8 @@ internal static class DefaultsBenchmark
         if (tables)
         {
             string dir = Directory.CreateTempSubdirectory("mlp-defaults-").FullName;
-            report.AppendLine("| data set | rows × features | metric | Mlp (defaults) | epochs (stop reasons) | ML.NET linear | scikit-learn MLPs |");
-            report.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+            report.AppendLine("| data set | rows × features | metric | Mlp (defaults) | epochs (stop reasons) | Mlp, raw columns | ML.NET linear | scikit-learn MLPs |");
+            report.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var set in DataSets(dir).Where(s => filter is null || s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
             {
                 Console.WriteLine($"{set.Name} ...");
@@ -99,10 +99,12 @@ internal static class DefaultsBenchmark
         var mlp = CrossValidate(ml, set.Task, data, "Mlp", out var models);
         string stops = string.Join(", ", models.GroupBy(m => m.StopReason).Select(g => $"{g.Count()}× {g.Key}"));
         string epochs = $"{F(models.Average(m => m.History.Count), "F0")} ({stops})";
+        // The same without a normalizer in front: the trainer's own standardization alone.
+        var raw = CrossValidate(ml, set.Task, data, "Mlp", out _, normalize: false);
         var linear = LinearTrainers(set.Task).Select(name => CrossValidate(ml, set.Task, data, name, out _)).ToList();
         var sklearn = ScikitLearn(set);
         string metric = set.Task switch { Task.Regression => "R²", Task.Binary => "accuracy / AUC", _ => "accuracy" };
-        return $"| {set.Name} | {rows} × {features} | {metric} | {Format(mlp, set.Task)} | {epochs} | "
+        return $"| {set.Name} | {rows} × {features} | {metric} | {Format(mlp, set.Task)} | {epochs} | {Format(raw, set.Task)} | "
             + string.Join("; ", linear.Select(s => $"{s.Trainer} {Format(s, set.Task)}")) + $" | {Format(sklearn, set.Task)}{sklearn.Note} |";
     }
 
@@ -121,9 +123,9 @@ internal static class DefaultsBenchmark
         _ => ["Sdca", "LbfgsPoissonRegression"],
     };
 
-    private static Score CrossValidate(MLContext ml, Task task, IDataView data, string trainer, out List<MlpModelParameters> models)
+    private static Score CrossValidate(MLContext ml, Task task, IDataView data, string trainer, out List<MlpModelParameters> models, bool normalize = true)
     {
-        var normalize = ml.Transforms.NormalizeMeanVariance("Features");
+        IEstimator<ITransformer> front = normalize ? ml.Transforms.NormalizeMeanVariance("Features") : new EstimatorChain<ITransformer>();
         var clock = Stopwatch.StartNew();
         var score = new Score { Trainer = trainer };
         IEnumerable<ITransformer> foldModels;
@@ -133,7 +135,7 @@ internal static class DefaultsBenchmark
             {
                 var t = ml.MulticlassClassification.Trainers;
                 IEstimator<ITransformer> estimator = trainer switch { "Mlp" => t.Mlp(), "SdcaMaximumEntropy" => t.SdcaMaximumEntropy(), _ => t.LbfgsMaximumEntropy() };
-                var folds = ml.MulticlassClassification.CrossValidate(data, normalize.Append(estimator), 5);
+                var folds = ml.MulticlassClassification.CrossValidate(data, front.Append(estimator), 5);
                 score.Metric = folds.Average(f => f.Metrics.MicroAccuracy);
                 foldModels = folds.Select(f => f.Model);
                 break;
@@ -142,7 +144,7 @@ internal static class DefaultsBenchmark
             {
                 var t = ml.BinaryClassification.Trainers;
                 IEstimator<ITransformer> estimator = trainer switch { "Mlp" => t.Mlp(), "SdcaLogisticRegression" => t.SdcaLogisticRegression(), _ => t.LbfgsLogisticRegression() };
-                var folds = ml.BinaryClassification.CrossValidateNonCalibrated(data, normalize.Append(estimator), 5);
+                var folds = ml.BinaryClassification.CrossValidateNonCalibrated(data, front.Append(estimator), 5);
                 score.Metric = folds.Average(f => f.Metrics.Accuracy);
                 score.Auc = folds.Average(f => f.Metrics.AreaUnderRocCurve);
                 foldModels = folds.Select(f => f.Model);
@@ -152,7 +154,7 @@ internal static class DefaultsBenchmark
             {
                 var t = ml.Regression.Trainers;
                 IEstimator<ITransformer> estimator = trainer switch { "Mlp" => t.Mlp(), "Sdca" => t.Sdca(), _ => t.LbfgsPoissonRegression() };
-                var folds = ml.Regression.CrossValidate(data, normalize.Append(estimator), 5);
+                var folds = ml.Regression.CrossValidate(data, front.Append(estimator), 5);
                 score.Metric = folds.Average(f => f.Metrics.RSquared);
                 foldModels = folds.Select(f => f.Model);
                 break;

@@ -6,7 +6,8 @@ namespace MLNet.Mlp.Training;
 /// <see cref="Patience"/> epochs in a row (<see cref="StopReason.Converged"/>), or when it has run
 /// <see cref="MaximumNumberOfEpochs"/> epochs or <see cref="MaximumNumberOfSteps"/> optimizer steps
 /// (<see cref="StopReason.ReachedLimit"/>), whichever comes first. The rule is scikit-learn's MLP stopping rule
-/// (<c>tol</c>, <c>n_iter_no_change</c>, <c>max_iter</c>) with a step limit added so that large data sets stay fast.
+/// (<c>tol</c>, <c>n_iter_no_change</c>, <c>max_iter</c>) with a step limit added so that large data sets stay fast
+/// and a higher epoch limit so that small tables, which take few steps per epoch, can converge.
 /// </summary>
 /// <remarks>The limits are checked after each epoch, so a run may exceed the step limit by less than one epoch.</remarks>
 public sealed class ConvergenceCriterion
@@ -18,7 +19,7 @@ public sealed class ConvergenceCriterion
     /// <summary>Consecutive epochs without improvement that end the run; at least 1. Default 10.</summary>
     public int Patience { get; init; } = TrainingDefaults.ConvergencePatience;
 
-    /// <summary>The most epochs the run may take; positive. Default 200.</summary>
+    /// <summary>The most epochs the run may take; positive. Default 1,000.</summary>
     public int MaximumNumberOfEpochs { get; init; } = TrainingDefaults.MaximumNumberOfEpochs;
 
     /// <summary>The most optimizer steps the run may take (checked after each epoch); positive. Default 20,000.</summary>

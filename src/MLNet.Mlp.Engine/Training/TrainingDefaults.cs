@@ -37,8 +37,10 @@ public static class TrainingDefaults
     /// <summary><see cref="ConvergenceCriterion.Patience"/>: 10 epochs, scikit-learn's <c>n_iter_no_change</c>.</summary>
     public const int ConvergencePatience = 10;
 
-    /// <summary><see cref="ConvergenceCriterion.MaximumNumberOfEpochs"/>: 200, scikit-learn's <c>max_iter</c>.</summary>
-    public const int MaximumNumberOfEpochs = 200;
+    /// <summary><see cref="ConvergenceCriterion.MaximumNumberOfEpochs"/>: 1,000. The time of a large data set is bounded by
+    /// <see cref="MaximumNumberOfSteps"/>; this bound is for small tables, which take a few steps per epoch (150 rows in
+    /// batches of 32: 5) and need hundreds of epochs to converge, more than scikit-learn's <c>max_iter</c> of 200.</summary>
+    public const int MaximumNumberOfEpochs = 1000;
 
     /// <summary><see cref="ConvergenceCriterion.MaximumNumberOfSteps"/>: 20,000 optimizer steps, which bounds the time a
     /// large data set takes (11 epochs of 60,000 rows in batches of 32) while a small one reaches its epoch limit first.</summary>

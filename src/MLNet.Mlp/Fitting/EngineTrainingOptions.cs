@@ -19,7 +19,8 @@ internal static class EngineTrainingOptions
         var transforms = new List<IGradientTransform>();
         if (o.GradientClipValue is float clip) transforms.Add(new ClipByValue(clip));
         if (o.GradientClipNorm is float norm) transforms.Add(new ClipByGlobalNorm(norm));
-        if (o.L2Regularization > 0f) transforms.Add(new L2Regularization(o.L2Regularization));
+        float l2 = MlpDefaults.L2RegularizationFor(o, trainingRows);
+        if (l2 > 0f) transforms.Add(new L2Regularization(l2));
         IOptimizer optimizer = o.WeightDecay > 0f ? new DecoupledWeightDecay(o.Optimizer, o.WeightDecay) : o.Optimizer;
         return new TrainingOptions
         {

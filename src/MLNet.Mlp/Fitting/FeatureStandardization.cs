@@ -26,6 +26,13 @@ internal sealed class FeatureStandardization
     /// <summary>Below this a deviation is treated as zero, so that 1/s stays far from float overflow in the fold.</summary>
     private const double ConstantAbsoluteSpread = 1e-20;
 
+    /// <summary>The least scale of a feature as a fraction of its range (max − min over the training rows): a feature that
+    /// is nearly always one value and rarely another (an image's border pixel, lit in a few images) has a standard
+    /// deviation far below its range, and dividing by it would magnify those few values many times over the inputs the
+    /// network mostly sees, which costs accuracy; a feature spread over its range (a normal one has s ≈ range/5) is not
+    /// affected. The floor scales with the feature, so a column's unit still does not matter.</summary>
+    private const double MinimumScaleOfRange = 0.1;
+
     internal FeatureStandardization(float[] mean, float[] scale)
     {
         if (mean.Length != scale.Length) throw new ArgumentException($"{mean.Length} means but {scale.Length} scales.", nameof(scale));
@@ -36,7 +43,8 @@ internal sealed class FeatureStandardization
     /// <summary>μ_j, the mean of each feature (0 for every feature when not centered).</summary>
     public float[] Mean { get; }
 
-    /// <summary>s_j, the standard deviation of each feature (1 for a constant one: it is only centered).</summary>
+    /// <summary>s_j, the standard deviation of each feature, at least a tenth of its range (1 for a constant one: it is
+    /// only centered).</summary>
     public float[] Scale { get; }
 
     /// <summary>Features per example.</summary>
@@ -58,13 +66,23 @@ internal sealed class FeatureStandardization
         if (data.SparseFeatures is { } sparse) return FitSparse(sparse, weights);
         double total = 0;
         var mean = new double[f];
+        var min = new double[f];
+        var max = new double[f];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
         for (int r = 0; r < rows; r++)
         {
             double w = weights?[r] ?? 1.0;
             if (w == 0) continue;
             total += w;
             var row = x.AsSpan(r * f, f);
-            for (int j = 0; j < f; j++) mean[j] += w * row[j];
+            for (int j = 0; j < f; j++)
+            {
+                double v = row[j];
+                mean[j] += w * v;
+                if (v < min[j]) min[j] = v;
+                if (v > max[j]) max[j] = v;
+            }
         }
         for (int j = 0; j < f; j++) mean[j] /= total;
         // Second pass about the mean: no cancellation for features far from zero, unlike Σx² − n·μ².
@@ -81,7 +99,9 @@ internal sealed class FeatureStandardization
             }
         }
         for (int j = 0; j < f; j++) variance[j] /= total;
-        return FromMoments(mean, variance, center);
+        var range = new double[f];
+        for (int j = 0; j < f; j++) range[j] = max[j] - min[j];
+        return FromMoments(mean, variance, center, range);
     }
 
     /// <summary>
@@ -130,7 +150,8 @@ internal sealed class FeatureStandardization
     /// <param name="mean">Per-feature mean.</param>
     /// <param name="variance">Per-feature population variance (about the mean).</param>
     /// <param name="center">False for scale only: μ = 0, and a constant feature is left as it is.</param>
-    public static FeatureStandardization FromMoments(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, bool center)
+    /// <param name="range">Per-feature max − min, for the floor on the scale (<see cref="MinimumScaleOfRange"/>); empty for no floor.</param>
+    public static FeatureStandardization FromMoments(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, bool center, ReadOnlySpan<double> range = default)
     {
         var mu = new float[mean.Length];
         var scale = new float[mean.Length];
@@ -139,7 +160,8 @@ internal sealed class FeatureStandardization
             double sd = Math.Sqrt(Math.Max(variance[j], 0));
             bool constant = !(sd > ConstantAbsoluteSpread) || sd <= ConstantRelativeSpread * Math.Abs(mean[j]);
             mu[j] = center ? (float)mean[j] : 0f;
-            scale[j] = constant ? 1f : (float)sd;
+            double floor = range.IsEmpty ? 0 : MinimumScaleOfRange * range[j];
+            scale[j] = constant ? 1f : (float)Math.Max(sd, floor);
         }
         return new FeatureStandardization(mu, scale);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MLNet.Mlp.Optimizers;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -114,8 +115,12 @@ internal sealed class TrainingReporter : IDisposable
             StopReason.Cancelled => string.Format(c, "Training cancelled after {0} completed epochs of this run ({1} steps in all); the model holds the weights of the last step.", epochs, state.Step),
             _ => string.Format(c, "Training completed {0} epochs ({1} steps).", epochs, steps),
         };
+        // The penalty is part of what the run converged to, and the default one depends on the row count.
+        float l2 = options.GradientTransforms.OfType<L2Regularization>().FirstOrDefault()?.Lambda ?? 0f;
+        if (l2 > 0f) message += string.Format(c, " L2 regularization λ = {0:G3}.", l2);
         Info(message);
-        _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps.", result.StopReason, epochs, steps);
+        _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps (L2 regularization {L2Regularization}).",
+            result.StopReason, epochs, steps, l2);
 
         if (result.StopReason == StopReason.Cancelled && epochs == 0 && result.FirstBatchLoss is null)
         {

@@ -21,4 +21,34 @@ internal static class MlpDefaults
 
     /// <summary>Whether input features are standardized for training (and folded into the first layer): true.</summary>
     public const bool StandardizeFeatures = true;
+
+    /// <summary>
+    /// The weight, in examples, of the L2 penalty a run trained until converged gets when no penalty is set: 3, i.e.
+    /// ½λ‖W‖² with λ = 3/n on the mean loss of n training rows (scikit-learn's form of <c>alpha</c>, which is divided
+    /// by the sample count). Training until converged without a penalty drives a small table's training loss towards
+    /// zero and fits its noise; a penalty worth a fixed number of examples is felt on a table of hundreds of rows and
+    /// fades on thousands. Three, not more: a stronger penalty also smooths away boundaries that are really curved
+    /// (a few hundred rows of two noisy interleaved half-moons lose points at ten).
+    /// </summary>
+    public const float L2PenaltyExamples = 3f;
+
+    /// <summary>The most training rows the default penalty is added for: 10,000. Above, the 20,000-step limit ends
+    /// training after a few dozen epochs at most, too few to fit the noise of so many rows, and a penalty there only
+    /// costs accuracy.</summary>
+    public const int L2PenaltyMaximumRows = 10_000;
+
+    /// <summary>The L2 regularization λ of a run: <paramref name="options"/>' own, or λ = <see cref="L2PenaltyExamples"/>/n
+    /// when it is null, the run trains until converged (<c>NumberOfEpochs</c> null) on at most
+    /// <see cref="L2PenaltyMaximumRows"/> rows and no other weight penalty is set (<c>WeightDecay</c>, an optimizer's own
+    /// weight decay); else 0.</summary>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="trainingRows">The training rows n; positive.</param>
+    public static float L2RegularizationFor(MlpOptionsBase options, int trainingRows)
+    {
+        if (options.L2Regularization is float set) return set;
+        if (options.NumberOfEpochs != null || options.WeightDecay > 0f || trainingRows > L2PenaltyMaximumRows) return 0f;
+        bool optimizerPenalizes = Optimizers.GradientTransformationChain.LinksOf(options.Optimizer)
+            .Any(l => l.Role is Optimizers.TransformationRole.CoupledL2 or Optimizers.TransformationRole.DecoupledDecay);
+        return optimizerPenalizes ? 0f : L2PenaltyExamples / Math.Max(trainingRows, 1);
+    }
 }

@@ -26,7 +26,7 @@ public abstract class MlpOptionsBase
     private ILearningRateSchedule _schedule = TrainingDefaults.Schedule();
     private int? _batchSize;
     private int? _epochs;
-    private float _l2;
+    private float? _l2;
     private float _weightDecay;
     private float? _clipValue;
     private float? _clipNorm;
@@ -96,7 +96,7 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// Passes over the training data. Null (default) trains until converged: until the validation loss (else the
-    /// training loss) has not improved by more than 1e-4 for 10 epochs, for at most 200 epochs and 20,000 optimizer
+    /// training loss) has not improved by more than 1e-4 for 10 epochs, for at most 1,000 epochs and 20,000 optimizer
     /// steps (<see cref="ConvergenceCriterion"/>; <see cref="MlpModelParameters.StopReason"/> says which ended the run).
     /// A number runs exactly that many epochs (fewer with <see cref="EarlyStopping"/> or cancellation).
     /// </summary>
@@ -106,8 +106,16 @@ public abstract class MlpOptionsBase
         set => _epochs = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), value, $"Invalid number of epochs: {value} (must be positive).");
     }
 
-    /// <summary>L2 regularization λ added to the gradient of the weights (g += λθ, i.e. ½λ‖W‖² in the loss). Default 0.</summary>
-    public float L2Regularization { get => _l2; set => _l2 = RequireNonNegative(value, nameof(L2Regularization)); }
+    /// <summary>
+    /// L2 regularization λ added to the gradient of the weights (g += λθ, i.e. ½λ‖W‖² added to the mean loss; biases are
+    /// not penalized). Null (default): when training until converged (<see cref="NumberOfEpochs"/> null) on n ≤ 10,000
+    /// training rows with no other weight penalty (<see cref="WeightDecay"/>, an optimizer's own weight decay),
+    /// λ = 3/n — a penalty worth three examples, scikit-learn's <c>alpha</c> form (divided by the sample count) with
+    /// alpha = 3 — which keeps a small table trained until converged from being fitted to its noise;
+    /// otherwise 0 (larger data sets reach the step limit before they overfit). The log states the λ a run used.
+    /// Set 0 for no penalty.
+    /// </summary>
+    public float? L2Regularization { get => _l2; set => _l2 = value is float v ? RequireNonNegative(v, nameof(L2Regularization)) : null; }
 
     /// <summary>Decoupled weight decay λ (θ ← θ − ηλθ on the weights, as AdamW), composable with any optimizer. Default 0.</summary>
     public float WeightDecay { get => _weightDecay; set => _weightDecay = RequireNonNegative(value, nameof(WeightDecay)); }
@@ -127,7 +135,8 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// Standardize each feature to zero mean and unit variance for training, with the mean and standard deviation of the
-    /// training rows, each counted with its example weight (validation rows are standardized with the same values).
+    /// training rows (a scale of at least a tenth of the feature's range, so that a feature that is rarely non-zero, such
+    /// as an image's border pixel, is not magnified), each row counted with its example weight (validation rows are standardized with the same values).
     /// When training ends the standardization is folded into the first
     /// layer's weights and biases, so the model takes raw features: prediction, saving and ONNX export cost nothing
     /// extra and the weights seen in <see cref="MlpModelParameters.Layers"/> apply to raw features. With it a pipeline that
@@ -247,7 +256,7 @@ public abstract class MlpOptionsBase
             throw new ArgumentException($"BatchNormalization needs at least two examples per batch, but BatchSize is {BatchSize}.", nameof(BatchSize));
         // The regularizers of these options and the optimizer's own links form one chain: its check sees every link,
         // a user's own included, and refuses one regularizer applied twice.
-        GradientTransformationChain.Build(Optimizer, l2Regularization: L2Regularization, weightDecay: WeightDecay,
+        GradientTransformationChain.Build(Optimizer, l2Regularization: L2Regularization ?? 0f, weightDecay: WeightDecay,
             clipValue: GradientClipValue, clipNorm: GradientClipNorm);
     }
 

@@ -25,14 +25,14 @@ public class TrainingWarningTests
         var ml = new MLContext(seed: 1);
         var log = RobustnessData.CaptureMlpLog(ml);
         var logger = new RecordingLogger();
-        // A rate this small keeps the loss falling steadily by more than the tolerance for all 200 epochs.
+        // A rate this small keeps the loss falling steadily by more than the tolerance for all the epochs of the limit.
         var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [8], LearningRate = 2e-5f, Seed = 1, Logger = logger, Context = ml })
             .Fit(NormalizedBreastCancer(ml)).Model;
         Assert.Equal(StopReason.ReachedLimit, model.StopReason);
         Assert.Equal(TrainingDefaults.MaximumNumberOfEpochs, model.History.Count);
         var warning = Assert.Single(logger.At(LogLevel.Warning));
         Assert.Contains("still falling", warning.Message, StringComparison.Ordinal);
-        Assert.Equal(400, warning.Values["SuggestedEpochs"]);
+        Assert.Equal(2 * TrainingDefaults.MaximumNumberOfEpochs, warning.Values["SuggestedEpochs"]);
         Assert.Contains(log, m => m.Contains("may be underfit", StringComparison.Ordinal) && m.Contains("Set NumberOfEpochs", StringComparison.Ordinal));
     }
 
