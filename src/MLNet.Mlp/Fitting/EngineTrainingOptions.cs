@@ -12,14 +12,15 @@ internal static class EngineTrainingOptions
     /// <param name="options">The trainer's options.</param>
     /// <param name="head">The task.</param>
     /// <param name="trainingRows">The training rows, which the default batch size depends on.</param>
+    /// <param name="sparseFeatures">Whether the features are kept as sparse rows (no default L2 penalty then).</param>
     /// <param name="epochCompleted">Runs after each epoch, before the user's <see cref="MlpOptionsBase.EpochCompleted"/>.</param>
-    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, Action<EpochRecord> epochCompleted)
+    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, bool sparseFeatures, Action<EpochRecord> epochCompleted)
     {
         var o = options;
         var transforms = new List<IGradientTransform>();
         if (o.GradientClipValue is float clip) transforms.Add(new ClipByValue(clip));
         if (o.GradientClipNorm is float norm) transforms.Add(new ClipByGlobalNorm(norm));
-        float l2 = MlpDefaults.L2RegularizationFor(o, trainingRows);
+        float l2 = MlpDefaults.L2RegularizationFor(o, trainingRows, sparseFeatures);
         if (l2 > 0f) transforms.Add(new L2Regularization(l2));
         IOptimizer optimizer = o.WeightDecay > 0f ? new DecoupledWeightDecay(o.Optimizer, o.WeightDecay) : o.Optimizer;
         return new TrainingOptions

@@ -63,7 +63,7 @@ internal sealed class FeatureStandardization
         var x = data.Features;
         // All weights zero: nothing is learnt from such data, and unweighted statistics at least keep the inputs finite.
         var weights = data.Weights is { } given && given.Any(w => w > 0f) ? given : null;
-        if (data.SparseFeatures is { } sparse) return FitSparse(sparse, weights);
+        if (data.SparseFeatures != null) throw new InvalidOperationException("Sparse rows are not standardized.");
         double total = 0;
         var mean = new double[f];
         var min = new double[f];
@@ -105,45 +105,6 @@ internal sealed class FeatureStandardization
     }
 
     /// <summary>
-    /// Scale only, from the stored values and the implied zeros of sparse rows: centering would fill every row in and
-    /// make the first layer's weight gradient dense, so μ stays 0 (the form the sparse path can apply to the stored
-    /// values alone).
-    /// </summary>
-    private static FeatureStandardization FitSparse(SparseRows x, float[]? weights)
-    {
-        int f = x.Columns;
-        double total = 0;
-        var mean = new double[f];
-        var storedWeight = new double[f];
-        for (int r = 0; r < x.Rows; r++)
-        {
-            double w = weights?[r] ?? 1.0;
-            if (w == 0) continue;
-            total += w;
-            for (int k = x.RowStarts[r]; k < x.RowStarts[r + 1]; k++)
-            {
-                mean[x.Indices[k]] += w * x.Values[k];
-                storedWeight[x.Indices[k]] += w;
-            }
-        }
-        for (int j = 0; j < f; j++) mean[j] /= total;
-        // About the mean, as the dense pass: the rows that do not store feature j hold its zero.
-        var variance = new double[f];
-        for (int r = 0; r < x.Rows; r++)
-        {
-            double w = weights?[r] ?? 1.0;
-            if (w == 0) continue;
-            for (int k = x.RowStarts[r]; k < x.RowStarts[r + 1]; k++)
-            {
-                double d = x.Values[k] - mean[x.Indices[k]];
-                variance[x.Indices[k]] += w * d * d;
-            }
-        }
-        for (int j = 0; j < f; j++) variance[j] = (variance[j] + (total - storedWeight[j]) * mean[j] * mean[j]) / total;
-        return FromMoments(mean, variance, center: false);
-    }
-
-    /// <summary>
     /// The standardization of features with these population means and variances (computed however suits the
     /// data's layout, e.g. over the stored values of sparse rows and the implied zeros).
     /// </summary>
@@ -170,13 +131,9 @@ internal sealed class FeatureStandardization
     /// copy of the largest buffer of the fit would double its memory.</summary>
     public void ApplyInPlace(TrainingData data)
     {
+        if (data.SparseFeatures != null)
+            throw new InvalidOperationException("The model was trained on standardized dense features and cannot continue on sparse rows, which are not standardized: train a new model, or set StandardizeFeatures to false for both.");
         int f = RequireWidth(data.FeatureCount);
-        if (data.SparseFeatures is { } sparse)
-        {
-            if (Mean.Any(m => m != 0f)) throw new InvalidOperationException("Sparse rows can only be scaled: their standardization must not center.");
-            for (int k = 0; k < sparse.Values.Length; k++) sparse.Values[k] = (float)(sparse.Values[k] / (double)Scale[sparse.Indices[k]]);
-            return;
-        }
         var x = data.Features;
         for (int r = 0; r < data.Rows; r++)
         {

@@ -27,7 +27,7 @@ namespace MLNet.Mlp.Fitting;
 /// <item>for sparse features (a column of at least <see cref="DataViewReader.SparseMinFeatures"/> features whose rows
 /// are sparse), the data as Z non-zeros per row, 2Z + 1 per row in place of F, and per batch the column marks, F, and
 /// the lazy update's compact copies of the touched columns, (2 + B) × units × min(F, b × (2Z + 1));</item>
-/// <item>with standardized features, the model handed out: a network folded from the trained one, 2P + S;</item>
+/// <item>with standardized (dense) features, the model handed out: a network folded from the trained one, 2P + S;</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
 /// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
 /// </list>
@@ -123,13 +123,13 @@ internal sealed class MemoryEstimate
         int features = DataViewReader.FeatureCount(schema, options.FeatureColumnName);
         var label = head.ReadLabelShape(schema, options.LabelColumnName);
         var layers = NetworkBuilder.Layers(options, head, label.OutputCount);
-        return new MemoryEstimate(options, features, label, separateValidation, layers, EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }));
+        return new MemoryEstimate(options, features, label, separateValidation, layers, EngineTrainingOptions.From(options, head, trainingRows: 1, sparseFeatures: features >= DataViewReader.SparseMinFeatures, static _ => { }));
     }
 
     /// <summary>The estimate for explicit shapes (tests).</summary>
     internal static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, int features, LabelShape label, bool separateValidation)
         => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
-            EngineTrainingOptions.From(options, head, trainingRows: 1, static _ => { }));
+            EngineTrainingOptions.From(options, head, trainingRows: 1, sparseFeatures: features >= DataViewReader.SparseMinFeatures, static _ => { }));
 
     private double? _nonZerosPerRow;
 
@@ -187,7 +187,7 @@ internal sealed class MemoryEstimate
             parts.Add(new($"optimizer update copy ({_optimizerName})", Floats(p), p, LayersRemedy, OptimizerRemedy));
         if (_nonZerosPerRow is null || !_lazySparse)
             parts.Add(new("divergence guard's copy of the last completed epoch", Floats(Add(Mul(1 + b, p), s)), Math.Max(p, s), LayersRemedy));
-        if (_foldsFeatures)
+        if (_foldsFeatures && _nonZerosPerRow is null)
             parts.Add(new("the model for raw features, folded from the trained network (StandardizeFeatures)", Floats(Add(Mul(2, p), s)), Math.Max(p, s), LayersRemedy));
         if (_restoresBestWeights)
             parts.Add(new("best epoch's weights (EarlyStopping.RestoreBestWeights)", Floats(Add(p, s)), Math.Max(p, s), LayersRemedy, "EarlyStopping.RestoreBestWeights"));

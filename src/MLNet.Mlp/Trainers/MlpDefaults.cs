@@ -40,13 +40,16 @@ internal static class MlpDefaults
     /// <summary>The L2 regularization λ of a run: <paramref name="options"/>' own, or λ = <see cref="L2PenaltyExamples"/>/n
     /// when it is null, the run trains until converged (<c>NumberOfEpochs</c> null) on at most
     /// <see cref="L2PenaltyMaximumRows"/> rows and no other weight penalty is set (<c>WeightDecay</c>, an optimizer's own
-    /// weight decay); else 0.</summary>
+    /// weight decay) and the features are dense; else 0. Sparse features (text) get none by default: the penalty
+    /// reaches every weight each step, which would turn the lazy update over the touched columns into a sweep of the
+    /// whole first layer.</summary>
     /// <param name="options">The trainer's options.</param>
     /// <param name="trainingRows">The training rows n; positive.</param>
-    public static float L2RegularizationFor(MlpOptionsBase options, int trainingRows)
+    /// <param name="sparseFeatures">Whether the features are kept as sparse rows.</param>
+    public static float L2RegularizationFor(MlpOptionsBase options, int trainingRows, bool sparseFeatures)
     {
         if (options.L2Regularization is float set) return set;
-        if (options.NumberOfEpochs != null || options.WeightDecay > 0f || trainingRows > L2PenaltyMaximumRows) return 0f;
+        if (sparseFeatures || options.NumberOfEpochs != null || options.WeightDecay > 0f || trainingRows > L2PenaltyMaximumRows) return 0f;
         bool optimizerPenalizes = Optimizers.GradientTransformationChain.LinksOf(options.Optimizer)
             .Any(l => l.Role is Optimizers.TransformationRole.CoupledL2 or Optimizers.TransformationRole.DecoupledDecay);
         return optimizerPenalizes ? 0f : L2PenaltyExamples / Math.Max(trainingRows, 1);

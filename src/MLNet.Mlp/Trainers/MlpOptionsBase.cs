@@ -143,8 +143,10 @@ public abstract class MlpOptionsBase
     /// feeds raw columns of mixed scales, as pipelines written for tree trainers do, trains about as well as one with
     /// <c>NormalizeMeanVariance</c> in front; a constant feature is only centered. Continuing a model (warm start) keeps
     /// the standardization it was trained with; a model without its training state (loaded from an ML.NET zip)
-    /// continues on standardized features when this is true. Turn it off to reproduce the weights of models trained
-    /// before this option existed. Default true.
+    /// continues on standardized features when this is true. Feature columns kept sparse (wide vectors such as
+    /// <c>FeaturizeText</c>'s, already normalized per row) are not standardized: centering would fill their rows in, and a
+    /// per-feature scale would magnify rare terms far above common ones. Turn it off to reproduce the weights of models
+    /// trained before this option existed. Default true.
     /// </summary>
     public bool StandardizeFeatures { get; set; } = MlpDefaults.StandardizeFeatures;
 

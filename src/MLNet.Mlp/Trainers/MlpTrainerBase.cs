@@ -125,12 +125,12 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         {
             WarmStart.RequireCompatible(previousModel, _head, o, training.FeatureCount, outputs);
             standardization = LabelStandardization.Of(previousModel);
-            (state, features) = WarmStart.ContinueFrom(previousModel, o.StandardizeFeatures ? training : null);
+            (state, features) = WarmStart.ContinueFrom(previousModel, StandardizesFeaturesOf(o, training) ? training : null);
         }
         else
         {
             standardization = o.StandardizesLabels ? LabelStandardization.Fit(training) : null;
-            features = o.StandardizeFeatures ? FeatureStandardization.Fit(training) : null;
+            features = StandardizesFeaturesOf(o, training) ? FeatureStandardization.Fit(training) : null;
             var network = NetworkBuilder.Build(o, _head, training.FeatureCount, outputs);
             network.Initialize(o.EffectiveSeed);
             state = new TrainingState(network);
@@ -159,6 +159,11 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         MlpModelParameters ToModel(TrainingState s, StopReason reason) => new(_head, features?.Fold(s.Network) ?? s.Network, classValues,
             standardization?.Mean, standardization?.Scale, s, s.History, reason, features);
     }
+
+    // Sparse rows (text features, normalized per row) are left as they are: a per-feature scale would magnify the rare
+    // terms, which are most of a text vocabulary, far above the common ones and costs accuracy; centering would densify.
+    private static bool StandardizesFeaturesOf(TOptions options, TrainingData training)
+        => options.StandardizeFeatures && training.SparseFeatures == null;
 
     /// <summary>The schema the trained transformer will produce; checks the label, feature and weight columns.</summary>
     /// <param name="inputSchema">The shape of the training data.</param>
