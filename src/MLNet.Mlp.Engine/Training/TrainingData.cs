@@ -14,33 +14,9 @@ public sealed class TrainingData
     /// <param name="targetWidth">Targets per example.</param>
     /// <param name="weights">Null, or one non-negative finite weight per example.</param>
     public TrainingData(float[] features, int featureCount, float[] targets, int targetWidth, float[]? weights = null)
+        : this(features, featureCount, targets, targetWidth, weights, DenseRows(features, featureCount))
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "Feature count must be positive.");
-        if (targetWidth <= 0) throw new ArgumentOutOfRangeException(nameof(targetWidth), targetWidth, "Target width must be positive.");
-        if (features.Length % featureCount != 0)
-            throw new ArgumentException($"Feature buffer length {features.Length} is not a multiple of the feature count {featureCount}.", nameof(features));
-        int rows = features.Length / featureCount;
-        if (rows == 0) throw new ArgumentException("Training data is empty: there are no rows.", nameof(features));
-        if (targets.Length != rows * targetWidth)
-            throw new ArgumentException($"Expected {rows}×{targetWidth} = {rows * targetWidth} targets for {rows} rows but got {targets.Length}.", nameof(targets));
-        if (weights != null && weights.Length != rows)
-            throw new ArgumentException($"Expected {rows} example weights but got {weights.Length}.", nameof(weights));
         RequireFinite(features, featureCount, "feature", nameof(features));
-        RequireFinite(targets, targetWidth, "target", nameof(targets));
-        if (weights != null)
-        {
-            for (int i = 0; i < weights.Length; i++)
-                if (!(weights[i] >= 0f) || float.IsPositiveInfinity(weights[i]))
-                    throw new ArgumentException($"Row {i}: example weight {weights[i]} is not a finite non-negative number.", nameof(weights));
-        }
-        Features = features;
-        FeatureCount = featureCount;
-        Targets = targets;
-        TargetWidth = targetWidth;
-        Weights = weights;
-        Rows = rows;
     }
 
     /// <summary>Wraps examples whose features are kept sparse (CSR), checking shapes and that every value is finite.</summary>
@@ -54,6 +30,18 @@ public sealed class TrainingData
         if (features.Rows == 0) throw new ArgumentException("Training data is empty: there are no rows.", nameof(features));
         SparseFeatures = features;
         FeatureCount = features.Columns;
+    }
+
+    // The rows of a dense feature buffer, checked before the targets and weights are checked against them.
+    private static int DenseRows(float[] features, int featureCount)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "Feature count must be positive.");
+        if (features.Length % featureCount != 0)
+            throw new ArgumentException($"Feature buffer length {features.Length} is not a multiple of the feature count {featureCount}.", nameof(features));
+        int rows = features.Length / featureCount;
+        if (rows == 0) throw new ArgumentException("Training data is empty: there are no rows.", nameof(features));
+        return rows;
     }
 
     // The sparse constructor's dense array: empty, never read (consumers branch on SparseFeatures).

@@ -15,34 +15,6 @@ namespace MLNet.Mlp.Tests.Robustness;
 /// </summary>
 public class TrainingCancellationTests
 {
-    /// <summary>Adam that counts its steps and, at a given step, signals and waits until released, so that the
-    /// cancellation lands at a known step however late the cancelling thread is scheduled.</summary>
-    private sealed class CountingAdam(int signalAt) : IOptimizer
-    {
-        private readonly AdamOptimizer _adam = new();
-        private int _steps;
-
-        public ManualResetEventSlim Reached { get; } = new();
-
-        public ManualResetEventSlim Release { get; } = new();
-
-        public int Steps => Volatile.Read(ref _steps);
-
-        public string Name => _adam.Name;
-
-        public OptimizerState CreateState(int parameterCount) => _adam.CreateState(parameterCount);
-
-        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
-        {
-            _adam.Update(parameters, gradients, state, step);
-            if (Interlocked.Increment(ref _steps) == signalAt)
-            {
-                Reached.Set();
-                Release.Wait();
-            }
-        }
-    }
-
     private static MlpMulticlassOptions Options(IOptimizer optimizer) => new()
     {
         HiddenLayers = [64], NumberOfEpochs = 200, BatchSize = 16, Seed = 1, Optimizer = optimizer,
@@ -54,7 +26,7 @@ public class TrainingCancellationTests
         var ml = new MLContext(seed: 1);
         // 2,000 rows of 32 features, batch 16: 125 steps per epoch, 25,000 in all — far more than the test waits for.
         var data = ml.Data.Cache(KeyedWithThreeClasses(ml, ml.Data.LoadFromEnumerable(Wide(2000, seed: 1))));
-        var optimizer = new CountingAdam(signalAt: 40);
+        var optimizer = new BlockingAdam(blockAt: 40);
         using var cts = new CancellationTokenSource();
         var options = Options(optimizer);
         options.CancellationToken = cts.Token;

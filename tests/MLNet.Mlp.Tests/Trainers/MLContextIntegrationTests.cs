@@ -138,33 +138,6 @@ public class MLContextIntegrationTests
         ModelWeights.AssertIdentical(Train(new MLContext(seed: 6), 0), withoutContext);
     }
 
-    /// <summary>Adam that blocks in one step until released, so that the cancellation lands inside a known epoch.</summary>
-    private sealed class BlockingAdam(int blockAt) : IOptimizer
-    {
-        private readonly AdamOptimizer _adam = new();
-        private int _steps;
-
-        public ManualResetEventSlim Reached { get; } = new();
-
-        public ManualResetEventSlim Release { get; } = new();
-
-        public int Steps => Volatile.Read(ref _steps);
-
-        public string Name => _adam.Name;
-
-        public OptimizerState CreateState(int parameterCount) => _adam.CreateState(parameterCount);
-
-        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, OptimizerState state, in OptimizerStep step)
-        {
-            _adam.Update(parameters, gradients, state, step);
-            if (Interlocked.Increment(ref _steps) == blockAt)
-            {
-                Reached.Set();
-                Release.Wait();
-            }
-        }
-    }
-
     [Fact]
     public void CancelExecutionOfTheContextStopsARunningFit()
     {
