@@ -151,8 +151,9 @@ public class MLContextIntegrationTests
         {
             optimizer.Reached.Wait();
             CancelExecution(ml);
-            // ML.NET sets a flag and calls nothing back; the fit polls it every 100 ms, so this leaves it ten chances.
-            Thread.Sleep(1000);
+            // ML.NET sets a flag and calls nothing back; the fit polls it every 100 ms on a thread-pool timer, which a
+            // suite running tests in parallel can keep waiting for a while: three seconds leave it thirty chances.
+            Thread.Sleep(3000);
             optimizer.Release.Set();
         });
         canceller.Start();
