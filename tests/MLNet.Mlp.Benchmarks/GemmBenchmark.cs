@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MLNet.Mlp.Numerics.MatrixMultiplication;
 
 namespace MLNet.Mlp.Benchmarks;
 
 /// <summary>Hand-timed GFLOP/s table for <see cref="MatrixMultiply"/>; best-of-N because the host is shared and noisy.</summary>
-internal static partial class GemmBenchmark
+internal static class GemmBenchmark
 {
     private static bool s_cpuTime;
 
@@ -146,32 +145,16 @@ internal static partial class GemmBenchmark
         double TimeRun(int threads, int reps, bool cpu)
         {
             long t0 = Stopwatch.GetTimestamp();
-            double c0 = cpu ? ThreadCpuSeconds() : 0;
+            double c0 = cpu ? ThreadCpuClock.Seconds() : 0;
             for (int i = 0; i < reps; i++)
             {
                 Call(threads);
             }
 
-            return (cpu ? ThreadCpuSeconds() - c0 : Stopwatch.GetElapsedTime(t0).TotalSeconds) / reps;
+            return (cpu ? ThreadCpuClock.Seconds() - c0 : Stopwatch.GetElapsedTime(t0).TotalSeconds) / reps;
         }
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec value);
-
-    // CLOCK_THREAD_CPUTIME_ID: CPU time consumed by the calling thread only.
-    public static double ThreadCpuSeconds()
-    {
-        ClockGetTime(3, out TimeSpec t);
-        return t.Seconds + t.Nanoseconds * 1e-9;
-    }
 
     private static float[] Fill(Random rng, int length)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using Microsoft.ML;
@@ -22,7 +21,7 @@ namespace MLNet.Mlp.Benchmarks;
 /// then the PyTorch peer on the same rows right after (batch 1 for the one-row paths, the whole test set as one batch for
 /// Transform), and the ratios to it. Also the one-row product of the hidden layer alone (the matrix-vector kernel).
 /// </summary>
-internal static partial class InferenceBenchmark
+internal static class InferenceBenchmark
 {
     public sealed class Row
     {
@@ -116,9 +115,9 @@ internal static partial class InferenceBenchmark
         WarmUp(pass);
         for (int i = 0; i < 10; i++)
         {
-            double start = ThreadCpuSeconds();
+            double start = ThreadCpuClock.Seconds();
             pass();
-            rates.Add(work / (ThreadCpuSeconds() - start));
+            rates.Add(work / (ThreadCpuClock.Seconds() - start));
         }
         var row = new Row { Path = label, BestRowsPerSecond = rates.Max(), MedianRowsPerSecond = Median(rates) };
         Console.WriteLine($"  {label}: best {F(row.BestRowsPerSecond, "F1")}, median {F(row.MedianRowsPerSecond, "F1")}");
@@ -132,22 +131,6 @@ internal static partial class InferenceBenchmark
         return values;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec value);
-
-    // CLOCK_THREAD_CPUTIME_ID: CPU time of the calling thread only.
-    private static double ThreadCpuSeconds()
-    {
-        ClockGetTime(3, out TimeSpec t);
-        return t.Seconds + t.Nanoseconds * 1e-9;
-    }
 
     public static List<Row> Measure(int passes, string? filter = null)
     {
@@ -207,9 +190,9 @@ internal static partial class InferenceBenchmark
         for (int pass = 0; pass < passes; pass++)
         {
             var clock = Stopwatch.StartNew();
-            double cpu = ThreadCpuSeconds();
+            double cpu = ThreadCpuClock.Seconds();
             foreach (var input in inputs) engine.Predict(input, ref output);
-            cpuRates.Add(inputs.Length / (ThreadCpuSeconds() - cpu));
+            cpuRates.Add(inputs.Length / (ThreadCpuClock.Seconds() - cpu));
             rates.Add(inputs.Length / clock.Elapsed.TotalSeconds);
         }
         // PredictionEngine runs on this thread alone: its CPU-time rate shows what a busy host hides.

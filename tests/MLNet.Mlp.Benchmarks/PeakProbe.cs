@@ -85,9 +85,9 @@ internal static class PeakProbe
                     Loop(bits, 1000, 0.5f); // JIT
                     barrier.SignalAndWait();
                     long t0 = Stopwatch.GetTimestamp();
-                    double c0 = s_cpuTime && threads == 1 ? GemmBenchmark.ThreadCpuSeconds() : 0;
+                    double c0 = s_cpuTime && threads == 1 ? ThreadCpuClock.Seconds() : 0;
                     float sink = Loop(bits, Iterations, 0.5f + id);
-                    elapsed[id] = s_cpuTime && threads == 1 ? GemmBenchmark.ThreadCpuSeconds() - c0 : Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    elapsed[id] = s_cpuTime && threads == 1 ? ThreadCpuClock.Seconds() - c0 : Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     GC.KeepAlive(sink);
                 });
                 workers[t].Start();
