@@ -18,13 +18,16 @@ internal static class TextBenchmark
 {
     public static readonly string[] Sets = ["spam", "fortunes"];
 
-    /// <summary><c>text-one SET TRAINER [--epochs N] [--no-standardize]</c>: one fit in this process, then a RESULT line.</summary>
+    /// <summary><c>text-one SET TRAINER [--epochs N] [--no-standardize] [--log]</c>: one fit in this process, then a RESULT line.</summary>
     public static int RunOne(string[] args)
     {
         string set = args[0], trainerName = args[1];
         int epochs = IntOption(args, "--epochs", 0);
         bool standardize = !args.Contains("--no-standardize");
+        float? fraction = StringOption(args, "--validation") is { } v ? float.Parse(v, CultureInfo.InvariantCulture) : null;
         var ml = new MLContext(seed: 0);
+        if (args.Contains("--log"))
+            ml.Log += (_, e) => { if (e.Source.Contains("Mlp", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
         bool binary = set == "spam";
         string file = Path.Combine(DataRoot, "text", binary ? "spam-assassin.tsv" : "fortunes.tsv");
         if (!File.Exists(file)) throw new FileNotFoundException($"{file} is missing: run `bash samples/get-text-data.sh` first (or set MLNET_MLP_DATA).");
@@ -40,14 +43,14 @@ internal static class TextBenchmark
         {
             IEstimator<ITransformer> trainer = trainerName == "sdca"
                 ? ml.BinaryClassification.Trainers.SdcaLogisticRegression()
-                : ml.BinaryClassification.Trainers.Mlp(epochs > 0 ? new MlpBinaryOptions { NumberOfEpochs = epochs, StandardizeFeatures = standardize } : new MlpBinaryOptions { StandardizeFeatures = standardize });
+                : ml.BinaryClassification.Trainers.Mlp(epochs > 0 ? new MlpBinaryOptions { NumberOfEpochs = epochs, StandardizeFeatures = standardize } : new MlpBinaryOptions { StandardizeFeatures = standardize, ValidationFraction = fraction });
             pipeline = featurize.Append(trainer);
         }
         else
         {
             IEstimator<ITransformer> trainer = trainerName == "sdca"
                 ? ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()
-                : ml.MulticlassClassification.Trainers.Mlp(epochs > 0 ? new MlpMulticlassOptions { NumberOfEpochs = epochs, StandardizeFeatures = standardize } : new MlpMulticlassOptions { StandardizeFeatures = standardize });
+                : ml.MulticlassClassification.Trainers.Mlp(epochs > 0 ? new MlpMulticlassOptions { NumberOfEpochs = epochs, StandardizeFeatures = standardize } : new MlpMulticlassOptions { StandardizeFeatures = standardize, ValidationFraction = fraction });
             pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Category").Append(featurize).Append(trainer);
         }
 

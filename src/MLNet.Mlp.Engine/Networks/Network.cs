@@ -107,8 +107,17 @@ public sealed class Network
     /// <summary>How many of the leading parameters are weight-matrix entries (subject to weight decay).</summary>
     public int DecayedParameterCount { get; }
 
-    /// <summary>The flat trainable-parameter buffer (a live read-only view).</summary>
-    public ReadOnlyMemory<float> Parameters => ParameterArray;
+    /// <summary>The flat trainable-parameter buffer (a live read-only view). While
+    /// <see cref="Training.NetworkTrainer"/> trains the network on sparse rows, a copy in the documented layout instead
+    /// (the trainer holds the first layer's weights transposed for the run).</summary>
+    public ReadOnlyMemory<float> Parameters => _layers[0] is DenseLayer { InputMajor: true } first ? WithWeightsOf(first) : ParameterArray;
+
+    private float[] WithWeightsOf(DenseLayer first)
+    {
+        var copy = (float[])ParameterArray.Clone();
+        first.Weights.Span.CopyTo(copy);
+        return copy;
+    }
 
     /// <summary>
     /// ∂L/∂θ for every parameter, in the layout of <see cref="Parameters"/> (a live read-only view): written by a

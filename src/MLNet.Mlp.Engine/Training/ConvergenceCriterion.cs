@@ -1,13 +1,17 @@
 namespace MLNet.Mlp.Training;
 
 /// <summary>
-/// Training until converged, with limits: a run ends when the monitored loss — the validation loss when there is
-/// validation data, else the training loss — has not improved on its best by more than <see cref="Tolerance"/> for
-/// <see cref="Patience"/> epochs in a row (<see cref="StopReason.Converged"/>), or when it has run
+/// Training until converged, with limits: a run ends when the training loss — or, when there is validation data, the
+/// training loss or the validation loss, whichever does so first — has not improved on its best by more than
+/// <see cref="Tolerance"/> for <see cref="Patience"/> epochs in a row (<see cref="StopReason.Converged"/>), or when it has run
 /// <see cref="MaximumNumberOfEpochs"/> epochs or <see cref="MaximumNumberOfSteps"/> optimizer steps
 /// (<see cref="StopReason.ReachedLimit"/>), whichever comes first. The rule is scikit-learn's MLP stopping rule
 /// (<c>tol</c>, <c>n_iter_no_change</c>, <c>max_iter</c>) with a step limit added so that large data sets stay fast
-/// and a higher epoch limit so that small tables, which take few steps per epoch, can converge.
+/// and a higher epoch limit so that small tables, which take few steps per epoch, can converge. Either loss settling
+/// is reason to stop: a settled training loss means the optimizer has converged, a settled validation loss that
+/// generalization has stopped improving (a wide model's training loss may instead wander at the noise of its last
+/// steps for many epochs, and an easy task's validation loss may keep shrinking by more than the tolerance for
+/// hundreds of epochs while the training loss has long converged).
 /// </summary>
 /// <remarks>The limits are checked after each epoch, so a run may exceed the step limit by less than one epoch.</remarks>
 public sealed class ConvergenceCriterion

@@ -14,10 +14,11 @@ namespace MLNet.Mlp.Training;
 /// 10⁵–10⁶ inputs each batch; this one costs units × touched columns.
 /// </summary>
 /// <remarks>
-/// <para>The step gathers the touched entries of the parameters, gradients and optimizer buffers into compact
-/// arrays laid out as the network's own ([first-layer weights | later weights | biases], so weight decay still
-/// reaches the weights only), runs the optimizer's ordinary update on them, and scatters the parameters and the state
-/// back. The arithmetic of each element is the dense update's, so the result is exactly that of a dense step in which
+/// <para>The first layer is held input-major during the run (<see cref="DenseLayer.InputMajor"/>), so a touched
+/// column's weights are one contiguous row. The step gathers those rows of the parameters, gradients and optimizer
+/// buffers into compact arrays laid out as the network's own ([first-layer weights | later weights | biases], so
+/// weight decay still reaches the weights only), runs the optimizer's ordinary update on them, and scatters the
+/// parameters and the state back. The arithmetic of each element is the dense update's, so the result is exactly that of a dense step in which
 /// the untouched columns' parameters and state are held back; with plain SGD (no momentum, no decay) it is the dense
 /// step itself, since the untouched gradients are zero.</para>
 /// <para>Only element-wise optimizers can be lazy: the chain's links must each act on one parameter at a time
@@ -43,13 +44,14 @@ internal sealed class LazyFirstLayerUpdate
     private readonly OptimizerState?[] _prefixes = new OptimizerState?[32];
     private int _stride, _compactFirst;
 
-    /// <param name="network">The network; its first layer is a dense layer.</param>
+    /// <param name="network">The network; its first layer is a dense layer held input-major.</param>
     /// <param name="optimizer">The optimizer (element-wise: see <see cref="Supports"/>).</param>
     /// <param name="maxTouched">The most columns a batch touches.</param>
     public LazyFirstLayerUpdate(Network network, IOptimizer optimizer, int maxTouched)
     {
         _network = network;
         var first = (DenseLayer)network.Layers[0];
+        if (!first.InputMajor) throw new InvalidOperationException("The lazy sparse step needs the first layer held input-major.");
         _units = first.Units;
         _width = network.InputSize;
         _firstWeights = _units * _width;
@@ -131,31 +133,22 @@ internal sealed class LazyFirstLayerUpdate
         return true;
     }
 
-    // Compact layout: unit u's touched columns at [u·stride, u·stride + touched), zero padding to the next
-    // unit (a zero parameter with a zero gradient and zero state stays zero under every element-wise update), then the
-    // later parameters as they are.
+    // Compact layout: the touched columns' weight rows in order, zero rows up to the stride (a zero parameter with a
+    // zero gradient and zero state stays zero under every element-wise update), then the later parameters as they are.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GatherInto(ReadOnlySpan<float> full, Span<float> compact, ReadOnlySpan<int> touched)
     {
-        for (int u = 0; u < _units; u++)
-        {
-            var source = full.Slice(u * _width, _width);
-            var destination = compact.Slice(u * _stride, _stride);
-            for (int t = 0; t < touched.Length; t++) destination[t] = source[touched[t]];
-            destination.Slice(touched.Length).Clear();
-        }
+        int units = _units;
+        for (int t = 0; t < touched.Length; t++) full.Slice(touched[t] * units, units).CopyTo(compact.Slice(t * units, units));
+        compact.Slice(touched.Length * units, _compactFirst - touched.Length * units).Clear();
         full.Slice(_firstWeights, _tail).CopyTo(compact.Slice(_compactFirst));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScatterFrom(ReadOnlySpan<float> compact, Span<float> full, ReadOnlySpan<int> touched)
     {
-        for (int u = 0; u < _units; u++)
-        {
-            var source = compact.Slice(u * _stride, touched.Length);
-            var destination = full.Slice(u * _width, _width);
-            for (int t = 0; t < touched.Length; t++) destination[touched[t]] = source[t];
-        }
+        int units = _units;
+        for (int t = 0; t < touched.Length; t++) compact.Slice(t * units, units).CopyTo(full.Slice(touched[t] * units, units));
         compact.Slice(_compactFirst, _tail).CopyTo(full.Slice(_firstWeights));
     }
 }

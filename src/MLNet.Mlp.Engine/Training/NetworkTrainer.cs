@@ -42,7 +42,18 @@ public static class NetworkTrainer
         if (validation != null) CheckShapes(network, validation, nameof(validation));
         if (network.Layers.Any(l => l is BatchNormLayer) && (train.Rows < 2 || options.BatchSize < 2))
             throw new ArgumentException($"Batch normalization needs at least two examples per batch; got {train.Rows} rows and batch size {options.BatchSize}.", nameof(options));
-        return new TrainingRun(state, train, validation, options).Run();
+        // A first layer trained on sparse rows is held input-major for the run (see DenseLayer.InputMajor), and given
+        // back in its documented layout however the run ends.
+        var sparseFirst = train.SparseFeatures != null ? network.Layers[0] as DenseLayer : null;
+        sparseFirst?.SetInputMajor(true, state.OptimizerState);
+        try
+        {
+            return new TrainingRun(state, train, validation, options).Run();
+        }
+        finally
+        {
+            sparseFirst?.SetInputMajor(false, state.OptimizerState);
+        }
     }
 
     /// <summary>The weighted mean loss of <paramref name="network"/> on <paramref name="data"/> in inference mode.</summary>

@@ -10,4 +10,8 @@ public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, StopReas
     /// <summary>The weighted mean loss of the run's first batch, computed before its update: the loss of the weights the
     /// run started from, against which a loss that rose by orders of magnitude shows. Null when no step was taken.</summary>
     public double? FirstBatchLoss { get; init; }
+
+    /// <summary>True when a run with validation data that trained until converged stopped because its training loss
+    /// converged (<see cref="ConvergenceCriterion"/>), not its validation loss.</summary>
+    public bool ConvergedOnTrainingLoss { get; init; }
 }

@@ -27,7 +27,8 @@ internal sealed class TrainingRun
     private readonly PlateauState? _plateauState;
     private readonly EarlyStoppingMonitor? _earlyStopping;
     private readonly ImprovementCriterion? _convergence;
-    private readonly ImprovementTracker _convergenceTracker = new();
+    private readonly ImprovementTracker _convergenceTracker = new(), _trainingLossTracker = new();
+    private bool _convergedOnTrainingLoss;
     private double? _firstBatchLoss;
     private readonly DivergenceGuard _divergence;
     private readonly StepThreadTuner _tuner;
@@ -95,7 +96,10 @@ internal sealed class TrainingRun
 
         // A cancelled run keeps the weights of its last step.
         bool restored = reason != StopReason.Cancelled && _earlyStopping?.RestoreBestWeights(_state.Network, _state.EpochsCompleted) == true;
-        return new TrainingResult(history, reason, _earlyStopping?.BestEpoch, restored) { FirstBatchLoss = _firstBatchLoss };
+        return new TrainingResult(history, reason, _earlyStopping?.BestEpoch, restored)
+        {
+            FirstBatchLoss = _firstBatchLoss, ConvergedOnTrainingLoss = reason == StopReason.Converged && _convergedOnTrainingLoss,
+        };
     }
 
     /// <summary>Whether a run until convergence ends after this epoch: converged, at a limit, or not yet (Completed).</summary>
@@ -103,6 +107,12 @@ internal sealed class TrainingRun
     {
         if (!_convergenceTracker.Report(record.MonitoredValue(MonitoredQuantity.Loss), _convergence!) && _convergenceTracker.IsPatienceExhausted(_convergence!))
             return StopReason.Converged;
+        // With validation data, the training loss settling ends the run too (see ConvergenceCriterion).
+        if (record.ValidationLoss != null && !_trainingLossTracker.Report(record.TrainingLoss, _convergence!) && _trainingLossTracker.IsPatienceExhausted(_convergence!))
+        {
+            _convergedOnTrainingLoss = true;
+            return StopReason.Converged;
+        }
         return epochsOfRun >= convergence.MaximumNumberOfEpochs || stepsOfRun >= convergence.MaximumNumberOfSteps ? StopReason.ReachedLimit : StopReason.Completed;
     }
 

@@ -58,7 +58,7 @@ internal sealed class MemoryEstimate
 
     private readonly int _features, _targets, _outputs, _batchSize;
     private readonly bool _weights, _standardizes, _foldsFeatures, _separateValidation, _restoresBestWeights, _copiesGradient;
-    private readonly float? _validationFraction;
+    private readonly float? _validationFraction, _sparseValidationFraction;
     private readonly (LayerShape Shape, string Name)[] _layers;
     private readonly int _widest;
     private readonly long _parameters, _state;
@@ -86,6 +86,8 @@ internal sealed class MemoryEstimate
         _foldsFeatures = o.StandardizeFeatures;
         _separateValidation = separateValidation;
         _validationFraction = separateValidation ? null : o.ValidationFraction;
+        // The part a run on sparse rows holds out by default (ValidationSet.DefaultFraction), counted for any row count.
+        _sparseValidationFraction = separateValidation || o.ValidationFraction != null || o.NumberOfEpochs != null ? null : MlpDefaults.SparseValidationFraction;
         _restoresBestWeights = o.EarlyStopping is { RestoreBestWeights: true };
         _layers = new (LayerShape, string)[layers.Count];
         int width = features;
@@ -161,8 +163,9 @@ internal sealed class MemoryEstimate
         long rowWidth = featureFloats + _targets + (_weights ? 1 : 0);
         // The largest feature array per row: every feature dense, the non-zeros (indices or values) sparse.
         long featureArray = _nonZerosPerRow is double z ? (long)Math.Ceiling(z) : _features;
-        long validation = _validationFraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
-        long training = _validationFraction is null ? rows : rows - validation;
+        var fraction = _validationFraction ?? (_nonZerosPerRow != null ? _sparseValidationFraction : null);
+        long validation = fraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
+        long training = fraction is null ? rows : rows - validation;
         int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;
         long p = _parameters, s = _state, b = _optimizerBuffers;
         var parts = new List<Part>
@@ -170,7 +173,7 @@ internal sealed class MemoryEstimate
             new($"training data ({rows:N0} rows × ({_features:N0} features + {_targets} target(s)" + (_weights ? " + a weight" : "") + "))",
                 Floats(Mul(rows, rowWidth)), Mul(rows, featureArray), DataRemedy),
         };
-        if (_validationFraction != null)
+        if (fraction != null)
             parts.Add(new("training and validation parts split from it (ValidationFraction)", Floats(Mul(rows, rowWidth)), Mul(training, featureArray), DataRemedy));
         if (_separateValidation && validation > 0)
             parts.Add(new($"validation data ({validation:N0} rows)", Floats(Mul(validation, rowWidth)), Mul(validation, featureArray), ValidationRemedy));

@@ -103,7 +103,7 @@ internal sealed class TrainingReporter : IDisposable
         var c = CultureInfo.InvariantCulture;
         int epochs = result.History.Count;
         long steps = result.History.Sum(r => (long)r.Steps);
-        string monitored = result.History.Any(r => r.ValidationLoss != null) ? "validation loss" : "training loss";
+        string monitored = result.History.Any(r => r.ValidationLoss != null) && !result.ConvergedOnTrainingLoss ? "validation loss" : "training loss";
         string message = result.StopReason switch
         {
             StopReason.Converged => string.Format(c, "Training converged after {0} epochs ({1} steps): the {2} has not improved by more than {3:G3} for {4} epochs.",
@@ -202,6 +202,16 @@ internal sealed class TrainingReporter : IDisposable
     {
         Info($"Sparse features: every weight of the first layer is updated each step (not only the touched features' weights), because {reason}.");
         _logger?.LogInformation("Sparse features: the first layer is updated densely each step because {Reason}.", reason);
+    }
+
+    /// <summary>Part of the training rows held out by default to decide when training has converged.</summary>
+    public void DefaultValidationSplit(int validationRows, int trainingRows, float fraction)
+    {
+        Info(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "Sparse features, trained until converged: {0} of the rows ({1} rows) are held out as validation data to decide when to stop; "
+            + "{2} rows are trained on. Set NumberOfEpochs, ValidationFraction or pass validation data to Fit to choose otherwise.",
+            fraction.ToString("P0", System.Globalization.CultureInfo.InvariantCulture), validationRows, trainingRows));
+        _logger?.LogInformation("Holding out {ValidationRows} of the training rows as validation data (sparse features, trained until converged).", validationRows);
     }
 
     /// <summary>Ends ML.NET's training channel.</summary>

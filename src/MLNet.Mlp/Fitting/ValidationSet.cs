@@ -20,6 +20,18 @@ internal static class ValidationSet
     }
 
     /// <summary>
+    /// The fraction of the training rows held out when the options set none and <c>Fit</c> got no validation data:
+    /// <see cref="MlpDefaults.SparseValidationFraction"/> for a run on sparse features that trains until converged
+    /// (<see cref="MlpOptionsBase.NumberOfEpochs"/> null) on at least <see cref="MlpDefaults.SparseValidationMinimumRows"/>
+    /// rows, else null.
+    /// </summary>
+    public static float? DefaultFraction(MlpOptionsBase options, TrainingData training)
+        => options.ValidationFraction is null && options.NumberOfEpochs is null && training.SparseFeatures != null
+           && training.Rows >= MlpDefaults.SparseValidationMinimumRows
+            ? MlpDefaults.SparseValidationFraction
+            : null;
+
+    /// <summary>
     /// Holds out round(rows × <paramref name="fraction"/>) rows chosen by <paramref name="seed"/>; both parts keep the
     /// original row order.
     /// </summary>

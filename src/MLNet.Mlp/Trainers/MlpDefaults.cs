@@ -54,4 +54,18 @@ internal static class MlpDefaults
             .Any(l => l.Role is Optimizers.TransformationRole.CoupledL2 or Optimizers.TransformationRole.DecoupledDecay);
         return optimizerPenalizes ? 0f : L2PenaltyExamples / Math.Max(trainingRows, 1);
     }
+
+    /// <summary>
+    /// The part of the training rows held out as validation data when a run on sparse features trains until converged
+    /// and has none: 0.1. With sparse, wide input (text) the first layer alone has many more weights than there are
+    /// rows, and the training loss falls to the noise of the last steps and wanders there; the rule "no improvement
+    /// by more than 1e-4 for 10 epochs" then waits for chance to stop improving it, tens of epochs after accuracy
+    /// stopped changing. The loss on held-out rows reaches its minimum within a few epochs and then rises, so the same
+    /// rule on it ends training where generalization stops improving.
+    /// </summary>
+    public const float SparseValidationFraction = 0.1f;
+
+    /// <summary>The fewest training rows for which <see cref="SparseValidationFraction"/> is held out by default: 100
+    /// (ten validation rows); below, training until converged watches the training loss.</summary>
+    public const int SparseValidationMinimumRows = 100;
 }

@@ -95,9 +95,13 @@ public abstract class MlpOptionsBase
     }
 
     /// <summary>
-    /// Passes over the training data. Null (default) trains until converged: until the validation loss (else the
-    /// training loss) has not improved by more than 1e-4 for 10 epochs, for at most 1,000 epochs and 20,000 optimizer
+    /// Passes over the training data. Null (default) trains until converged: until the training loss — with validation
+    /// data, the training or the validation loss, whichever settles first — has not improved by more than 1e-4 for 10
+    /// epochs, for at most 1,000 epochs and 20,000 optimizer
     /// steps (<see cref="ConvergenceCriterion"/>; <see cref="MlpModelParameters.StopReason"/> says which ended the run).
+    /// On sparse features (text) with no validation data and no <see cref="ValidationFraction"/>, a tenth of the training
+    /// rows is held out as validation data for this rule (at least 100 rows; the log says so): there the training loss
+    /// keeps wandering long after the model stopped improving.
     /// A number runs exactly that many epochs (fewer with <see cref="EarlyStopping"/> or cancellation).
     /// </summary>
     public int? NumberOfEpochs
@@ -174,7 +178,8 @@ public abstract class MlpOptionsBase
     public int? MaxThreads { get => NumberOfThreads; set => NumberOfThreads = value; }
 
     /// <summary>Fraction of the training rows held out (seeded random split) for validation when <c>Fit</c> gets no
-    /// validation set; in (0, 1), or null (default) for none.</summary>
+    /// validation set; in (0, 1), or null (default) for none — except that a run on sparse features trained until
+    /// converged holds out 0.1 (see <see cref="NumberOfEpochs"/>).</summary>
     public float? ValidationFraction
     {
         get => _validationFraction;

@@ -112,6 +112,11 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         {
             (training, validation) = ValidationSet.Split(train.Data, fraction, o.EffectiveSeed);
         }
+        else if (ValidationSet.DefaultFraction(o, train.Data) is float defaultFraction)
+        {
+            (training, validation) = ValidationSet.Split(train.Data, defaultFraction, o.EffectiveSeed);
+            reporter.DefaultValidationSplit(validation.Rows, training.Rows, defaultFraction);
+        }
         ValidationSet.RequireSameShape(training, validation);
         int outputs = train.Label.OutputCount;
         var classValues = _head.ClassValues(trainingLabel);

@@ -96,6 +96,56 @@ public class SparseTextTests
         Assert.Null(model.LastTransformer.Model.FeatureStandardization);
     }
 
+    [Fact]
+    public void TrainingUntilConvergedOnSparseFeaturesHoldsOutATenthAsValidationAndSaysSo()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains("Mlp", StringComparison.Ordinal)) lock (messages) messages.Add(e.Message); };
+        var train = Messages(ml, 300, seed: 5);
+        var featurize = ml.Transforms.Text.FeaturizeText("Features", "Text");
+
+        var model = featurize.Append(ml.BinaryClassification.Trainers.Mlp()).Fit(train).LastTransformer.Model;
+        Assert.All(model.History, r => Assert.NotNull(r.ValidationLoss));
+        // These messages are easy: the held-out loss keeps shrinking by more than the tolerance for hundreds of epochs
+        // while the training loss has long settled, and that ends the run (ConvergenceCriterion).
+        Assert.Equal(MLNet.Mlp.Training.StopReason.Converged, model.StopReason);
+        Assert.True(model.History.Count < 200, $"{model.History.Count} epochs");
+        Assert.Contains(messages, m => m.Contains("converged after", StringComparison.Ordinal) && m.Contains("the training loss has not improved", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("(30 rows) are held out as validation data", StringComparison.Ordinal) && m.Contains("270 rows are trained on", StringComparison.Ordinal));
+
+        // An epoch count, or an explicit fraction, is the user's choice: no default hold-out.
+        var fixedLength = featurize.Append(ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { NumberOfEpochs = 2 })).Fit(train).LastTransformer.Model;
+        Assert.All(fixedLength.History, r => Assert.Null(r.ValidationLoss));
+        messages.Clear();
+        featurize.Append(ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { ValidationFraction = 0.5f, NumberOfEpochs = 1 })).Fit(train);
+        Assert.Contains(messages, m => m.Contains("Read 300 training rows", StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Contains("held out as validation data", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DenseFeaturesTrainedUntilConvergedHoldNothingOut()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(6);
+        var rows = Enumerable.Range(0, 200).Select(_ =>
+        {
+            var x = new float[4];
+            for (int j = 0; j < x.Length; j++) x[j] = (float)random.NextDouble();
+            return new DenseRow { Features = x, Label = x[0] + x[1] > 1f };
+        }).ToArray();
+        var model = ml.BinaryClassification.Trainers.Mlp().Fit(ml.Data.LoadFromEnumerable(rows)).Model;
+        Assert.All(model.History, r => Assert.Null(r.ValidationLoss));
+    }
+
+    public sealed class DenseRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(4)]
+        public float[] Features { get; set; } = [];
+    }
+
     // Spam uses words of one half of a vocabulary more often, ham of the other; thousands of distinct words make
     // FeaturizeText's vectors wide and sparse.
     private static IDataView Messages(MLContext ml, int count, int seed)

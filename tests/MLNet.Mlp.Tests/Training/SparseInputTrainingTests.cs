@@ -110,6 +110,8 @@ public class SparseInputTrainingTests
         var referenceBatch = new SparseBatch(Features, 8, SparseBatch.MaxNonZeros(sparse, 8));
         lazyStep.SparseInput = batch;
         referenceStep.SparseInput = referenceBatch;
+        var lazyFirst = (DenseLayer)lazyNet.Layers[0];
+        lazyFirst.SetInputMajor(true, lazyState);
         var lazy = new LazyFirstLayerUpdate(lazyNet, optimizer, batch.MaxTouched);
         var loss = new CategoricalCrossEntropyLoss();
 
@@ -141,6 +143,7 @@ public class SparseInputTrainingTests
                 }
             Assert.Equal(referenceNet.Parameters.ToArray(), lazyNet.Parameters.ToArray());
         }
+        lazyFirst.SetInputMajor(false, lazyState);
         for (int b = 0; b < lazyState.BufferCount; b++) Assert.Equal(referenceState.Buffer(b).ToArray(), lazyState.Buffer(b).ToArray());
     }
 
@@ -174,7 +177,83 @@ public class SparseInputTrainingTests
         };
         var e = Assert.Throws<TrainingDivergedException>(() => NetworkTrainer.Fit(network, new TrainingData(sparse, targets, 1), null, options));
         Assert.Null(e.RestoredToEpoch);
+        Assert.False(((DenseLayer)network.Layers[0]).InputMajor);
         Assert.Equal(-1, MLNet.Mlp.Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(network.Parameters.Span));
+    }
+
+    [Fact]
+    public void InputMajorSparsePassesEqualTheUnitMajorOnesBitForBit()
+    {
+        var (sparse, _, targets) = Data(seed: 8);
+        var (unitStep, inputStep) = (new TrainingStep(NewNetwork(hidden: true), Rows), new TrainingStep(NewNetwork(hidden: true), Rows));
+        var first = (DenseLayer)inputStep.Network.Layers[0];
+        first.SetInputMajor(true, null);
+        var loss = new CategoricalCrossEntropyLoss();
+        foreach (var step in new[] { unitStep, inputStep })
+        {
+            var batch = new SparseBatch(Features, Rows, SparseBatch.MaxNonZeros(sparse, Rows));
+            batch.Gather(sparse, Enumerable.Range(0, Rows).ToArray());
+            step.SparseInput = batch;
+            // Twice, so that the second backward pass clears the columns the first one wrote.
+            for (int pass = 0; pass < 2; pass++)
+            {
+                step.ForwardInputBuffer(Rows);
+                step.Backward(targets, loss);
+            }
+        }
+        Assert.Equal(unitStep.Output.ToArray(), inputStep.Output.ToArray());
+        var gradients = inputStep.Network.Gradients.ToArray();
+        var firstBlock = new float[8 * Features];
+        MLNet.Mlp.Numerics.MatrixTranspose.Transpose(gradients.AsSpan(0, firstBlock.Length), Features, 8, firstBlock);
+        firstBlock.CopyTo(gradients, 0);
+        Assert.Equal(unitStep.Network.Gradients.ToArray(), gradients);
+    }
+
+    [Fact]
+    public void HoldingTheFirstLayerInputMajorShowsTheDocumentedLayoutAndGoesBackExactly()
+    {
+        var network = NewNetwork(hidden: true);
+        var first = (DenseLayer)network.Layers[0];
+        var optimizer = new AdamOptimizer();
+        var state = optimizer.CreateState(network.ParameterCount);
+        var random = new Random(9);
+        for (int b = 0; b < state.BufferCount; b++)
+            for (int i = 0; i < network.ParameterCount; i++) state.Buffer(b)[i] = (float)random.NextDouble();
+        var parameters = network.Parameters.ToArray();
+        var weights = first.Weights.ToArray();
+        var buffers = Enumerable.Range(0, state.BufferCount).Select(b => state.Buffer(b).ToArray()).ToArray();
+        var input = Enumerable.Range(0, 2 * Features).Select(i => (float)Math.Sin(i)).ToArray();
+        var expected = new float[2 * Classes];
+        network.Predict(input, expected, 2);
+
+        first.SetInputMajor(true, state);
+        Assert.True(first.InputMajor);
+        Assert.Equal(weights, first.Weights.ToArray());
+        Assert.Equal(parameters, network.Parameters.ToArray());
+        Assert.NotEqual(buffers[0], state.Buffer(0).ToArray());
+        // Dense rows through the input-major layer: the same products with the other operand transposed.
+        var outputs = new float[2 * Classes];
+        network.Predict(input, outputs, 2);
+        FiniteDifference.AssertClose(expected.Select(v => (double)v).ToArray(), outputs, "dense forward while input-major");
+
+        first.SetInputMajor(false, state);
+        Assert.False(first.InputMajor);
+        Assert.Equal(parameters, network.Parameters.ToArray());
+        for (int b = 0; b < state.BufferCount; b++) Assert.Equal(buffers[b], state.Buffer(b).ToArray());
+    }
+
+    [Fact]
+    public void FitOnSparseRowsGivesTheFirstLayerBackInItsDocumentedLayoutAndMatchesTheSameRowsDense()
+    {
+        var (sparse, dense, targets) = Data(seed: 10);
+        var sparseNet = Train(sparse, targets, new SgdOptimizer(), SparseUpdateMode.Lazy, epochs: 2);
+        Assert.False(((DenseLayer)sparseNet.Layers[0]).InputMajor);
+        var denseNet = NewNetwork(hidden: true);
+        NetworkTrainer.Fit(denseNet, new TrainingData(dense, Features, targets, 1), null, new TrainingOptions
+        {
+            Loss = new CategoricalCrossEntropyLoss(), Optimizer = new SgdOptimizer(), LearningRate = 0.05f, Epochs = 2, BatchSize = 8, MaxThreads = 1,
+        });
+        FiniteDifference.AssertClose(denseNet.Parameters.ToArray().Select(v => (double)v).ToArray(), sparseNet.Parameters.Span, "weights trained on sparse and dense rows");
     }
 
     private static Network Train(SparseRows sparse, float[] targets, IOptimizer optimizer, SparseUpdateMode mode, int epochs)
