@@ -66,4 +66,8 @@ public static class TrainingDefaults
 
     /// <summary>The default schedule: a constant learning rate. A new instance on each call.</summary>
     public static ILearningRateSchedule Schedule() => new ConstantSchedule();
+
+    /// <summary><see cref="TrainingOptions.ProgressInterval"/>: 10 seconds, so that an epoch of a large data set shows it
+    /// is moving without flooding the log of small ones (which never get a progress message).</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 }

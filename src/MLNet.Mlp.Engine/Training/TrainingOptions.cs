@@ -62,6 +62,13 @@ public sealed class TrainingOptions
     /// <summary>Called after every epoch with its record (for logging and progress displays).</summary>
     public Action<EpochRecord>? EpochCompleted { get; init; }
 
+    /// <summary>Called within an epoch, after a step, once at least <see cref="ProgressInterval"/> has passed since the
+    /// epoch began or since the last call: how far a long epoch has come. Null (default) for none.</summary>
+    public Action<EpochProgress>? ProgressReported { get; init; }
+
+    /// <summary>The least time between two <see cref="ProgressReported"/> calls; non-negative. Default 10 seconds.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TrainingDefaults.ProgressInterval;
+
     /// <summary>
     /// On divergence, put the last completed epoch's state back even when the weights are still finite, so that the
     /// state after the exception is the last good one: the ML.NET trainer builds its diverged model from it instead of
@@ -82,6 +89,7 @@ public sealed class TrainingOptions
         if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"Invalid learning rate: {LearningRate} (must be positive and finite).");
         if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Invalid number of epochs: {Epochs} (must be positive).");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"Invalid batch size: {BatchSize} (must be positive).");
+        if (ProgressInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, $"Invalid progress interval: {ProgressInterval} (must not be negative).");
         if (MaxThreads is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxThreads), MaxThreads, $"Invalid thread count: {MaxThreads} (must be positive).");
         if (EarlyStopping?.Monitor == MonitoredQuantity.Metric && Metric is null)
             throw new ArgumentException("Early stopping monitors the metric, but no Metric is set.", nameof(EarlyStopping));

@@ -153,8 +153,8 @@ internal sealed class TrainingRun
         var clock = Stopwatch.StartNew();
         _batches.StartEpoch(epochIndex);
         _tuner.StartEpoch();
-        var totals = new EpochTotals();
-        if (!TrainBatches(epochIndex, ref totals)) return null;
+        var totals = new EpochTotals { LastProgress = clock.Elapsed };
+        if (!TrainBatches(epochIndex, clock, ref totals)) return null;
         _divergence.CheckWeights(epochIndex, totals.Steps, totals.LearningRate);
         _state.EpochsCompleted++;
         return Summarize(totals, clock);
@@ -162,7 +162,7 @@ internal sealed class TrainingRun
 
     /// <summary>Trains every batch of the epoch in order; false when cancelled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TrainBatches(int epochIndex, ref EpochTotals totals)
+    private bool TrainBatches(int epochIndex, Stopwatch clock, ref EpochTotals totals)
     {
         int batchSize = _batches.BatchSize, trainRows = _train.Rows;
         for (int start = 0; start < trainRows; start += batchSize)
@@ -173,6 +173,12 @@ internal sealed class TrainingRun
             // a trailing one-row batch is left out of this epoch; the shuffle puts that example elsewhere next time.
             if (rows == 1 && _hasBatchNorm && start > 0) break;
             TrainBatch(epochIndex, start, rows, ref totals);
+            if (_options.ProgressReported is { } report && clock.Elapsed - totals.LastProgress >= _options.ProgressInterval)
+            {
+                totals.LastProgress = clock.Elapsed;
+                report(new EpochProgress(epochIndex + 1, totals.RowsTrained, trainRows, totals.Steps,
+                    totals.LossSum / Math.Max(totals.WeightSum, double.Epsilon), totals.LastProgress.TotalSeconds));
+            }
         }
         return true;
     }
@@ -269,5 +275,8 @@ internal sealed class TrainingRun
 
         /// <summary>η of the last step (0 before the first).</summary>
         public float LearningRate;
+
+        /// <summary>When progress was last reported (or the epoch began), on the epoch's clock.</summary>
+        public TimeSpan LastProgress;
     }
 }

@@ -14,7 +14,9 @@ internal static class EngineTrainingOptions
     /// <param name="trainingRows">The training rows, which the default batch size depends on.</param>
     /// <param name="sparseFeatures">Whether the features are kept as sparse rows (no default L2 penalty then).</param>
     /// <param name="epochCompleted">Runs after each epoch, before the user's <see cref="MlpOptionsBase.EpochCompleted"/>.</param>
-    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, bool sparseFeatures, Action<EpochRecord> epochCompleted)
+    /// <param name="progress">Reports how far a long epoch has come (every <see cref="MlpOptionsBase.ProgressInterval"/>), or null.</param>
+    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, bool sparseFeatures, Action<EpochRecord> epochCompleted,
+        Action<EpochProgress>? progress = null)
     {
         var o = options;
         var transforms = new List<IGradientTransform>();
@@ -42,6 +44,8 @@ internal static class EngineTrainingOptions
             EarlyStopping = o.EarlyStopping,
             CancellationToken = o.CancellationToken,
             RestoreLastEpochOnDivergence = true,
+            ProgressReported = progress,
+            ProgressInterval = o.ProgressInterval,
             EpochCompleted = record =>
             {
                 epochCompleted(record);

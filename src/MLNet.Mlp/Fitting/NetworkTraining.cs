@@ -27,7 +27,7 @@ internal static class NetworkTraining
         // sparse training keeps no copy at all: its steps never write a non-finite weight, and the state is that of
         // the last finite step.)
         TrainingResult result;
-        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, training.SparseFeatures != null, reporter.Epoch);
+        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, training.SparseFeatures != null, reporter.Epoch, reporter.Progress);
         if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))
             reporter.DenseSparseUpdates(why);
         try

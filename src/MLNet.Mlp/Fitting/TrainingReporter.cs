@@ -204,6 +204,15 @@ internal sealed class TrainingReporter : IDisposable
         _logger?.LogInformation("Sparse features: the first layer is updated densely each step because {Reason}.", reason);
     }
 
+    /// <summary>How far a long epoch has come.</summary>
+    public void Progress(EpochProgress p)
+    {
+        Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}: {1:F0}% of the rows ({2} of {3}), {4} steps, train loss so far {5:F5}, {6:F1} s",
+            p.Epoch, 100.0 * p.RowsTrained / p.Rows, p.RowsTrained, p.Rows, p.Steps, p.TrainingLoss, p.Seconds));
+        _logger?.LogInformation("Epoch {Epoch}: {RowsTrained} of {Rows} rows, {Steps} steps, training loss so far {TrainingLoss}, {Seconds} s",
+            p.Epoch, p.RowsTrained, p.Rows, p.Steps, p.TrainingLoss, p.Seconds);
+    }
+
     /// <summary>Part of the training rows held out by default to decide when training has converged.</summary>
     public void DefaultValidationSplit(int validationRows, int trainingRows, float fraction)
     {

@@ -33,6 +33,7 @@ public abstract class MlpOptionsBase
     private float _dropout;
     private int? _numberOfThreads;
     private float? _validationFraction;
+    private TimeSpan _progressInterval = TrainingDefaults.ProgressInterval;
 
     /// <summary>Name of the label column. Default "Label".</summary>
     public string LabelColumnName { get => _labelColumnName; set => _labelColumnName = RequireName(value, nameof(LabelColumnName)); }
@@ -188,6 +189,14 @@ public abstract class MlpOptionsBase
 
     /// <summary>Early stopping on the validation (or training) loss or metric; null (default) runs every epoch.</summary>
     public EarlyStopping? EarlyStopping { get; set; }
+
+    /// <summary>Within an epoch, the least time between two progress messages (rows covered, training loss so far) sent to
+    /// the log and the <see cref="Logger"/>; an epoch shorter than this sends none. Non-negative; default 10 seconds.</summary>
+    public TimeSpan ProgressInterval
+    {
+        get => _progressInterval;
+        set => _progressInterval = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(ProgressInterval), value, $"Invalid progress interval: {value} (must not be negative).");
+    }
 
     /// <summary>Receives one structured entry per epoch (epoch, losses, metric, learning rate, seconds). Default null.</summary>
     public ILogger? Logger { get; set; }

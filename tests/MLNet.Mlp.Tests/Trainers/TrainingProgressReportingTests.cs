@@ -69,6 +69,29 @@ public class TrainingProgressReportingTests
     }
 
     [Fact]
+    public void ALongEpochReportsHowFarItHasComeToTheLogAndTheLogger()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains("Mlp", StringComparison.Ordinal)) lock (messages) messages.Add(e.Message); };
+        var (train, _) = Data(ml);
+        var logger = new ListLogger();
+        // An interval of zero: a report after every step. The 104 training rows make 4 batches of 32.
+        ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { NumberOfEpochs = 1, ProgressInterval = TimeSpan.Zero, Logger = logger }).Fit(train);
+        var progress = messages.Where(m => m.Contains("Epoch 1: ", StringComparison.Ordinal) && m.Contains("of the rows", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, progress.Count);
+        Assert.Contains("31% of the rows (32 of 104), 1 steps", progress[0], StringComparison.Ordinal);
+        Assert.Contains("100% of the rows (104 of 104), 4 steps", progress[^1], StringComparison.Ordinal);
+        Assert.Equal(4, logger.Entries.Count(e => e.State.Any(p => p.Key == "RowsTrained")));
+
+        // The default interval, ten seconds, sends none for an epoch this short.
+        messages.Clear();
+        ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { NumberOfEpochs = 1 }).Fit(train);
+        Assert.DoesNotContain(messages, m => m.Contains("of the rows", StringComparison.Ordinal));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MlpMulticlassOptions { ProgressInterval = TimeSpan.FromSeconds(-1) });
+    }
+
+    [Fact]
     public void ContextOptionSendsEpochMessagesToTheMLContextLog()
     {
         var ml = new MLContext(seed: 1);
