@@ -29,6 +29,10 @@ switch (command)
         return TextBenchmark.Run(rest);
     case "text-one":
         return TextBenchmark.RunOne(rest);
+    case "sparse-memory":
+        return SparseMemoryBenchmark.Run(rest);
+    case "sparse-memory-one":
+        return SparseMemoryBenchmark.RunOne(rest);
     case "profile":
         return ProfileSteps.Run(rest);
     case "serve-load":
@@ -59,6 +63,8 @@ switch (command)
         Console.WriteLine("             options: --tables-only, --mnist-only, --filter NAME");
         Console.WriteLine("  text       FeaturizeText + MLP (default options, and --epochs N, 5) vs SDCA on SpamAssassin and the fortunes, each fit a fresh process");
         Console.WriteLine("             (data: samples/get-text-data.sh); options: --sets spam,fortunes");
+        Console.WriteLine("  sparse-memory  peak working set of a synthetic 1,275 × 150,000 sparse set after 2, 10, 20, 30 epochs (fresh processes),");
+        Console.WriteLine("             and rows/s scoring it in memory and after the stock Load; options: --epochs 2,10 --rows N --features N --nonzeros N");
         Console.WriteLine("  memory     peak working set of a fresh process training W3, next to the data size as floats");
         Console.WriteLine("  gemm       GFLOP/s of MatrixMultiply for the network's shapes at 1 and 2 threads, next to the measured FMA peak");
         Console.WriteLine("             options: --quick (fewer runs), --filter TEXT (only rows whose label contains TEXT),");
