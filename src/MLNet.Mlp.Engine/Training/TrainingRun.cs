@@ -200,9 +200,7 @@ internal sealed class TrainingRun
         if (!double.IsFinite(loss)) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "loss");
         if (_lazy != null)
         {
-            // Every gradient outside the gathered entries is zero: checking these checks them all.
-            _lazy.Gather(_sparse!);
-            if (FiniteCheck.IndexOfNonFinite(_lazy.Gradients) >= 0) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
+            if (!_lazy.GradientsAreFinite(_sparse!)) _divergence.Diverge(epochIndex, totals.Steps, learningRate, "gradient");
             if (!_step.UpdateLazily(_lazy, _options.Optimizer, _state.OptimizerState!, learningRate))
                 _divergence.Diverge(epochIndex, totals.Steps, learningRate, "weight");
         }

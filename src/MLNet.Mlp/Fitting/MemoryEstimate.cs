@@ -26,7 +26,8 @@ namespace MLNet.Mlp.Fitting;
 /// run's model is made from it; none for lazy sparse steps without batch norm, which never write a non-finite weight), and the best epoch's weights when early stopping restores them, P + S;</item>
 /// <item>for sparse features (a column of at least <see cref="DataViewReader.SparseMinFeatures"/> features whose rows
 /// are sparse), the data as Z non-zeros per row, 2Z + 1 per row in place of F, and per batch the column marks, F, and
-/// the lazy update's compact copies of the touched columns, (2 + B) × units × min(F, b × (2Z + 1));</item>
+/// the lazy update's compact copies of the touched columns, chunk by chunk, (2 + B) × units × min(F, b × (2Z + 1), 4,096),
+/// and of the later parameters, (2 + B) × (P − units × F);</item>
 /// <item>with standardized (dense) features, the model handed out: a network folded from the trained one, 2P + S;</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
 /// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
@@ -199,9 +200,10 @@ internal sealed class MemoryEstimate
         if (_nonZerosPerRow != null && _layers.Length > 0)
         {
             // The sparse batch's column marks, and the lazy update's compact copies of the touched columns' weights,
-            // gradients and optimizer state (at most a batch's non-zeros per unit).
-            long touched = Math.Min(_features, Mul(batch, featureFloats));
-            batchInputs = Add(Add(batchInputs, _features), Mul(Mul(2 + b, touched), _layers[0].Shape.OutputSize));
+            // gradients and optimizer state (at most a batch's non-zeros, or a chunk, per unit) and of the later parameters.
+            long touched = Math.Min(Math.Min(_features, Mul(batch, featureFloats)), Training.LazyFirstLayerUpdate.MaxChunkRows);
+            long firstLayer = _layers[0].Shape.Weights;
+            batchInputs = Add(Add(Add(batchInputs, _features), Mul(Mul(2 + b, touched), _layers[0].Shape.OutputSize)), Mul(2 + b, p - firstLayer));
         }
         parts.Add(new($"batch buffers ({batch:N0} rows)", Floats(Add(batchFloats, batchInputs)), batchLargest,
             nameof(MlpOptionsBase.BatchSize), LayersRemedy));
