@@ -190,11 +190,10 @@ public sealed class DenseLayer : Layer
         ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
         if (InputMajor)
         {
-            // (x·w) + z, unfused, as the scalar loop below rounds it.
+            // (w·x) + z, unfused, as the scalar loop below rounds it.
             z.Clear();
-            for (int k = 0; k < indices.Length; k++)
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w.Slice(indices[k] * Units, Units), values[k], z, z);
-            System.Numerics.Tensors.TensorPrimitives.Add(z, bias, z);
+            for (int k = 0; k < indices.Length; k++) ScaledAdd.Into(w.Slice(indices[k] * Units, Units), values[k], z);
+            ElementwiseDriver.Apply<AddOperator>(z, bias, z);
             return;
         }
         int width = InputSize;
@@ -249,8 +248,7 @@ public sealed class DenseLayer : Layer
                 var dr = delta.Slice(r * units, units);
                 for (int k = starts[r]; k < starts[r + 1]; k++)
                 {
-                    var gj = g.Slice(indices[k] * units, units);
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dr, values[k], gj, gj);
+                    ScaledAdd.Into(dr, values[k], g.Slice(indices[k] * units, units));
                 }
             }
         }
