@@ -23,7 +23,7 @@ public abstract class MlpOptionsBase
     private IActivation _activation = Activations.Activation.Relu;
     private IOptimizer _optimizer = TrainingDefaults.Optimizer();
     private float _learningRate = TrainingDefaults.LearningRate;
-    private ILearningRateSchedule _schedule = TrainingDefaults.Schedule();
+    private ILearningRateSchedule _schedule = MlpDefaults.Schedule;
     private int? _batchSize;
     private int? _epochs;
     private float? _l2;
@@ -76,8 +76,18 @@ public abstract class MlpOptionsBase
         set => _learningRate = value > 0f && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"Invalid learning rate: {value} (must be positive and finite).");
     }
 
-    /// <summary>Learning-rate schedule. Default constant.</summary>
+    /// <summary>
+    /// Learning-rate schedule. Default: a constant rate, which a run trained until converged (<see cref="NumberOfEpochs"/>
+    /// null) lets fall linearly to zero over the last fifth of the steps it may take
+    /// (<see cref="TrainingDefaults.FinalDecayFraction"/>): a large data set that stops at the step limit ends settled in
+    /// a minimum rather than wherever the noise of its last constant-rate steps left it, while a run that converges
+    /// earlier (small tables) trains exactly at the constant rate. A schedule set here, a <c>ConstantSchedule</c>
+    /// included, is used as it is.
+    /// </summary>
     public ILearningRateSchedule Schedule { get => _schedule; set => _schedule = value ?? throw new ArgumentNullException(nameof(Schedule)); }
+
+    /// <summary>Whether <see cref="Schedule"/> is the default one (never set).</summary>
+    internal bool HasDefaultSchedule => ReferenceEquals(_schedule, MlpDefaults.Schedule);
 
     /// <summary>What the schedule's time counts: epochs (default) or optimizer steps.</summary>
     public ScheduleUnit ScheduleUnit { get; set; } = TrainingDefaults.ScheduleUnit;
@@ -229,6 +239,30 @@ public abstract class MlpOptionsBase
         var copy = (MlpOptionsBase)MemberwiseClone();
         copy.Seed = seed;
         copy.CancellationToken = cancellation;
+        return copy;
+    }
+
+    /// <summary>A copy of these options for one candidate fit of the default penalty's cross-validation: penalty
+    /// <paramref name="l2Regularization"/>, one core, and nothing reported (no epoch callback, logger, context or early stopping).</summary>
+    /// <param name="l2Regularization">The candidate's λ.</param>
+    internal MlpOptionsBase ForL2Candidate(float l2Regularization)
+    {
+        var copy = (MlpOptionsBase)MemberwiseClone();
+        copy.L2Regularization = l2Regularization;
+        copy.NumberOfThreads = 1;
+        copy.EpochCompleted = null;
+        copy.Logger = null;
+        copy.Context = null;
+        copy.EarlyStopping = null;
+        return copy;
+    }
+
+    /// <summary>A copy of these options for the fit with the default penalty <paramref name="l2Regularization"/> chosen.</summary>
+    /// <param name="l2Regularization">The chosen λ.</param>
+    internal MlpOptionsBase WithChosenL2(float l2Regularization)
+    {
+        var copy = (MlpOptionsBase)MemberwiseClone();
+        copy.L2Regularization = l2Regularization;
         return copy;
     }
 
