@@ -76,7 +76,7 @@ internal static class L2CrossValidation
     }
 
     /// <summary>The mean loss on <paramref name="heldOut"/> of a network trained until converged on <paramref name="train"/>
-    /// with <paramref name="candidate"/>'s settings; +∞ when training diverges.</summary>
+    /// with <paramref name="candidate"/>'s settings; +∞ when training diverges or the loss is not finite.</summary>
     private static double HeldOutLoss(MlpOptionsBase candidate, MlpTaskHead head, TrainingData train, TrainingData heldOut, int outputs)
     {
         var engine = EngineTrainingOptions.From(candidate, head, train.Rows, sparseFeatures: false, firstStep: 0, static _ => { });
@@ -85,7 +85,9 @@ internal static class L2CrossValidation
         try
         {
             NetworkTrainer.Fit(network, train, null, engine);
-            return NetworkTrainer.EvaluateLoss(network, heldOut, engine.Loss);
+            double loss = NetworkTrainer.EvaluateLoss(network, heldOut, engine.Loss);
+            // A fold whose rows all weigh zero scores nothing: it must not make a candidate win.
+            return double.IsFinite(loss) ? loss : double.PositiveInfinity;
         }
         catch (TrainingDivergedException)
         {

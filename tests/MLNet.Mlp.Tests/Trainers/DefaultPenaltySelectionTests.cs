@@ -7,7 +7,7 @@ namespace MLNet.Mlp.Tests.Trainers;
 
 /// <summary>
 /// A fresh fit of 50 to 1,000 dense rows with no penalty set, trained until converged, chooses its L2 penalty among
-/// 1, 3, 10 and 30 examples' worth by 5-fold cross-validation on its training rows; the choice is logged, the same for
+/// 1, 3, 10 and 30 examples' worth by 3-fold cross-validation on its training rows; the choice is logged, the same for
 /// any thread count, and never made when the user set a penalty, a number of epochs or another kind of penalty.
 /// </summary>
 public class DefaultPenaltySelectionTests
@@ -43,7 +43,7 @@ public class DefaultPenaltySelectionTests
         float lambda = (float)logger.Entries[^1].Values["L2Regularization"]!;
         Assert.Contains(lambda, MlpDefaults.L2PenaltyExamplesGrid.Select(e => e / 442));
         Assert.Contains(logger.Entries, e => e.Values.TryGetValue("PenaltyExamples", out var chosen) && (float)chosen! / 442 == lambda);
-        Assert.Contains(messages, m => m.StartsWith("L2 regularization chosen by 5-fold cross-validation", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("L2 regularization chosen by 3-fold cross-validation", StringComparison.Ordinal));
     }
 
     [Fact]
