@@ -36,11 +36,7 @@ internal static class L2CrossValidation
         int folds = MlpDefaults.L2SelectionFolds;
         var parts = Folds(training, folds, options.EffectiveSeed);
         var losses = new double[grid.Length * folds];
-        var parallel = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = options.NumberOfThreads ?? Environment.ProcessorCount,
-            CancellationToken = CancellationToken.None,
-        };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.NumberOfThreads ?? Environment.ProcessorCount };
         Parallel.For(0, losses.Length, parallel, job =>
         {
             var (train, heldOut) = parts[job % folds];

@@ -1,4 +1,6 @@
+using Microsoft.ML;
 using MLNet.Mlp.Fitting;
+using MLNet.Mlp.Layers;
 using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
@@ -42,6 +44,24 @@ public class FinalDecayScheduleTests
         var continued = FinalDecaySchedule.AtLimitOf(criterion, 150, 32, firstStep: 700);
         Assert.Equal(5700, continued.End);
     }
+
+    [Fact]
+    public void ARunThatConvergesBeforeTheDecayHasTheWeightsOfAConstantRate()
+    {
+        var ml = new MLContext(seed: 0);
+        var iris = TestData.Iris.Load(ml);
+        var data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(iris).Transform(iris);
+        MlpModelParameters Train(MlpMulticlassOptions options) => ml.MulticlassClassification.Trainers.Mlp(options).Fit(data).Model;
+        var byDefault = Train(new MlpMulticlassOptions { HiddenLayers = [16], L2Regularization = 0.02f, Seed = 0 });
+        var constant = Train(new MlpMulticlassOptions { HiddenLayers = [16], L2Regularization = 0.02f, Seed = 0, Schedule = new ConstantSchedule() });
+        Assert.Equal(StopReason.Converged, byDefault.StopReason);
+        Assert.InRange(byDefault.History.Count, 1, (int)(0.8 * TrainingDefaults.MaximumNumberOfEpochs));
+        Assert.All(byDefault.History, h => Assert.Equal(TrainingDefaults.LearningRate, h.LearningRate));
+        Assert.Equal(Parameters(constant), Parameters(byDefault));
+    }
+
+    private static float[] Parameters(MlpModelParameters model)
+        => [.. model.Layers.OfType<DenseLayer>().SelectMany(l => l.Weights.ToArray().Concat(l.Bias.ToArray()))];
 
     [Fact]
     public void OnlyTheDefaultScheduleOfARunUntilConvergedDecays()
