@@ -46,6 +46,16 @@ public static class TrainingDefaults
     /// large data set takes (11 epochs of 60,000 rows in batches of 32) while a small one reaches its epoch limit first.</summary>
     public const long MaximumNumberOfSteps = 20_000;
 
+    /// <summary>
+    /// The share of a run's limit over which the default constant learning rate falls linearly to zero when training
+    /// until converged: 0.2, the last fifth of the steps the run may take (its step limit, or its epoch limit when that
+    /// comes first). A large data set stops at the step limit while constant-rate Adam still wanders around a minimum
+    /// with the noise of its small batches; decaying the rate over the end of the budget settles it there
+    /// ("warmup-stable-decay" schedules spend 10–20 % of the steps on the decay). A run that converges earlier, as
+    /// small tables do, never reaches the decay and trains exactly as with a constant rate.
+    /// </summary>
+    public const double FinalDecayFraction = 0.2;
+
     /// <summary>The width of the single hidden layer of the default network: 128.</summary>
     public const int HiddenLayerWidth = 128;
 

@@ -1,4 +1,5 @@
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
@@ -14,11 +15,23 @@ internal static class EngineTrainingOptions
     /// <param name="trainingRows">The training rows, which the default batch size depends on.</param>
     /// <param name="sparseFeatures">Whether the features are kept as sparse rows (no default L2 penalty then).</param>
     /// <param name="epochCompleted">Runs after each epoch, before the user's <see cref="MlpOptionsBase.EpochCompleted"/>.</param>
+    /// <param name="firstStep">The step count training starts from (that of a continued model, else 0).</param>
     /// <param name="progress">Reports how far a long epoch has come (every <see cref="MlpOptionsBase.ProgressInterval"/>), or null.</param>
-    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, bool sparseFeatures, Action<EpochRecord> epochCompleted,
+    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, bool sparseFeatures, long firstStep, Action<EpochRecord> epochCompleted,
         Action<EpochProgress>? progress = null)
     {
         var o = options;
+        int batchSize = o.BatchSize ?? TrainingDefaults.BatchSizeFor(trainingRows);
+        // No number of epochs: train until converged, with the engine's default rule and limits.
+        var convergence = o.NumberOfEpochs is null ? new ConvergenceCriterion() : null;
+        // The default schedule of such a run decays over the end of its limit; a schedule set by the user is kept as is.
+        var schedule = o.Schedule;
+        var unit = o.ScheduleUnit;
+        if (convergence != null && o.HasDefaultSchedule)
+        {
+            schedule = FinalDecaySchedule.AtLimitOf(convergence, trainingRows, batchSize, firstStep);
+            unit = ScheduleUnit.Step;
+        }
         var transforms = new List<IGradientTransform>();
         if (o.GradientClipValue is float clip) transforms.Add(new ClipByValue(clip));
         if (o.GradientClipNorm is float norm) transforms.Add(new ClipByGlobalNorm(norm));
@@ -30,14 +43,13 @@ internal static class EngineTrainingOptions
             Loss = head.CreateLoss(),
             Optimizer = optimizer,
             LearningRate = o.LearningRate,
-            Schedule = o.Schedule,
-            ScheduleUnit = o.ScheduleUnit,
+            Schedule = schedule,
+            ScheduleUnit = unit,
             ScheduleMonitor = o.ScheduleMonitor,
             GradientTransforms = transforms,
-            // No number of epochs: train until converged, with the engine's default rule and limits.
             Epochs = o.NumberOfEpochs ?? TrainingDefaults.NumberOfEpochs,
-            Convergence = o.NumberOfEpochs is null ? new ConvergenceCriterion() : null,
-            BatchSize = o.BatchSize ?? TrainingDefaults.BatchSizeFor(trainingRows),
+            Convergence = convergence,
+            BatchSize = batchSize,
             Seed = o.EffectiveSeed,
             MaxThreads = o.NumberOfThreads,
             Metric = head.CreateMetric(),

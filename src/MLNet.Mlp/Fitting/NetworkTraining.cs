@@ -1,3 +1,4 @@
+using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
@@ -27,7 +28,7 @@ internal static class NetworkTraining
         // sparse training keeps no copy at all: its steps never write a non-finite weight, and the state is that of
         // the last finite step.)
         TrainingResult result;
-        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, training.SparseFeatures != null, reporter.Epoch, reporter.Progress);
+        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, training.SparseFeatures != null, state.Step, reporter.Epoch, reporter.Progress);
         if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))
             reporter.DenseSparseUpdates(why);
         try
@@ -41,6 +42,10 @@ internal static class NetworkTraining
             reporter.Diverged(wrapped);
             throw wrapped;
         }
+        // The final decay starts at four fifths of the limit: a run still training then had not converged at the
+        // constant rate, and its loss levelling off as the rate falls is the limit's doing, not convergence.
+        if (result.StopReason == StopReason.Converged && engineOptions.Schedule is FinalDecaySchedule decay && state.Step > decay.DecayStart)
+            result = result with { StopReason = StopReason.ReachedLimit };
         reporter.Stopped(result, state, engineOptions);
         return result.StopReason;
     }

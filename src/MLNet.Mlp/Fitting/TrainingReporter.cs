@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MLNet.Mlp.Optimizers;
+using MLNet.Mlp.Schedules;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -118,6 +119,8 @@ internal sealed class TrainingReporter : IDisposable
         // The penalty is part of what the run converged to, and the default one depends on the row count.
         float l2 = options.GradientTransforms.OfType<L2Regularization>().FirstOrDefault()?.Lambda ?? 0f;
         if (l2 > 0f) message += string.Format(c, " L2 regularization λ = {0:G3}.", l2);
+        if (options.Schedule is FinalDecaySchedule decay && state.Step > decay.DecayStart)
+            message += string.Format(c, " The learning rate fell linearly towards zero from step {0} (the last fifth of the limit).", decay.DecayStart);
         Info(message);
         _logger?.LogInformation("Training stopped: {StopReason} after {Epochs} epochs and {Steps} steps (L2 regularization {L2Regularization}).",
             result.StopReason, epochs, steps, l2);
@@ -195,6 +198,16 @@ internal sealed class TrainingReporter : IDisposable
             Info(string.Format(c, "Epoch {0}: train loss {1:F5}, train {2} {3:F4}{4}, learning rate {5:G4}, {6:F2} s",
                 r.Epoch, r.TrainingLoss, metric, r.TrainingMetric, validationPart, r.LearningRate, r.Seconds));
         }
+    }
+
+    /// <summary>The default L2 penalty the cross-validation chose, with every candidate's held-out loss.</summary>
+    public void L2Chosen(L2CrossValidation.Choice choice)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string candidates = string.Join(", ", MlpDefaults.L2PenaltyExamplesGrid.Select((e, i) => string.Format(c, "{0:G3}: {1:G4}", e, choice.MeanLosses[i])));
+        Info(string.Format(c, "L2 regularization chosen by {0}-fold cross-validation on the training rows: a penalty worth {1:G3} examples, λ = {2:G3} "
+            + "(mean held-out loss by penalty in examples: {3}).", MlpDefaults.L2SelectionFolds, choice.PenaltyExamples, choice.Lambda, candidates));
+        _logger?.LogInformation("L2 regularization chosen by cross-validation: {PenaltyExamples} examples, lambda {L2Regularization}.", choice.PenaltyExamples, choice.Lambda);
     }
 
     /// <summary>Sparse input whose first layer is updated densely every step, because <paramref name="reason"/>.</summary>

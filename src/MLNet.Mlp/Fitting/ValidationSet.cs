@@ -59,7 +59,8 @@ internal static class ValidationSet
             throw new ArgumentException($"Validation labels have {validation.TargetWidth} values per row but training labels have {training.TargetWidth}.", "validationData");
     }
 
-    private static TrainingData Take(TrainingData data, int[] rows)
+    /// <summary>The rows <paramref name="rows"/> of <paramref name="data"/>, in that order, as new arrays.</summary>
+    public static TrainingData Take(TrainingData data, int[] rows)
     {
         int f = data.FeatureCount, t = data.TargetWidth;
         var sparse = data.SparseFeatures?.Take(rows);

@@ -13,6 +13,10 @@ internal static class MlpDefaults
     /// <summary>The feature column: "Features", ML.NET's default; also the input name of an exported ONNX model.</summary>
     public const string FeatureColumnName = "Features";
 
+    /// <summary>The default learning-rate schedule, one shared instance (the schedule is immutable) so that a schedule
+    /// the user set, even an equal <see cref="Schedules.ConstantSchedule"/>, can be told from it.</summary>
+    public static readonly Schedules.ILearningRateSchedule Schedule = Training.TrainingDefaults.Schedule();
+
     /// <summary>The weight of positive examples relative to negative ones: 1, no reweighting.</summary>
     public const float PositiveInstanceWeight = 1f;
 
@@ -23,7 +27,8 @@ internal static class MlpDefaults
     public const bool StandardizeFeatures = true;
 
     /// <summary>
-    /// The weight, in examples, of the L2 penalty a run trained until converged gets when no penalty is set: 3, i.e.
+    /// The weight, in examples, of the L2 penalty a run trained until converged gets when no penalty is set and none is
+    /// cross-validated (<see cref="SelectsL2ByCrossValidation"/>): 3, i.e.
     /// ½λ‖W‖² with λ = 3/n on the mean loss of n training rows (scikit-learn's form of <c>alpha</c>, which is divided
     /// by the sample count). Training until converged without a penalty drives a small table's training loss towards
     /// zero and fits its noise; a penalty worth a fixed number of examples is felt on a table of hundreds of rows and
@@ -36,6 +41,42 @@ internal static class MlpDefaults
     /// training after a few dozen epochs at most, too few to fit the noise of so many rows, and a penalty there only
     /// costs accuracy.</summary>
     public const int L2PenaltyMaximumRows = 10_000;
+
+    /// <summary>
+    /// The candidate penalties, in examples, among which the default L2 penalty of a table of
+    /// <see cref="L2SelectionMinimumRows"/> to <see cref="L2SelectionMaximumRows"/> rows is chosen by cross-validation:
+    /// 1, 3, 10 and 30, half-decade steps around <see cref="L2PenaltyExamples"/>. No single penalty suits every small
+    /// table: one whose classes are separated by a curved boundary loses accuracy above 3 examples' worth, while one
+    /// whose signal is nearly linear and noisy (a regression of a few hundred rows) fits its noise below 10–30; the
+    /// held-out loss tells the two apart. The grid stays small because each candidate costs
+    /// <see cref="L2SelectionFolds"/> fits.
+    /// </summary>
+    public static readonly float[] L2PenaltyExamplesGrid = [1f, 3f, 10f, 30f];
+
+    /// <summary>The folds of the default penalty's cross-validation: 3 (scikit-learn's default before 0.22). Every row is
+    /// scored once per candidate by a fit that saw two thirds of the rows, at three fits per candidate where five folds
+    /// would take five.</summary>
+    public const int L2SelectionFolds = 3;
+
+    /// <summary>The fewest training rows the default penalty is cross-validated for: 50, folds of ten rows. Below, the
+    /// held-out losses are too few to rank the candidates and λ = <see cref="L2PenaltyExamples"/>/n is used.</summary>
+    public const int L2SelectionMinimumRows = 50;
+
+    /// <summary>The most training rows the default penalty is cross-validated for: 1,000. Up to there the twelve extra
+    /// fits of small networks take a few seconds at most; above, a fixed λ = <see cref="L2PenaltyExamples"/>/n is used,
+    /// whose effect fades with the row count anyway.</summary>
+    public const int L2SelectionMaximumRows = 1_000;
+
+    /// <summary>Whether a fresh fit of <paramref name="trainingRows"/> rows chooses its default L2 penalty by
+    /// cross-validation (<see cref="L2PenaltyExamplesGrid"/>): when it would get the default penalty
+    /// (<see cref="L2RegularizationFor"/> with no penalty set) and has <see cref="L2SelectionMinimumRows"/> to
+    /// <see cref="L2SelectionMaximumRows"/> rows. A continued model keeps the fixed default.</summary>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="trainingRows">The training rows n.</param>
+    /// <param name="sparseFeatures">Whether the features are kept as sparse rows.</param>
+    public static bool SelectsL2ByCrossValidation(MlpOptionsBase options, int trainingRows, bool sparseFeatures)
+        => options.L2Regularization is null && trainingRows is >= L2SelectionMinimumRows and <= L2SelectionMaximumRows
+            && L2RegularizationFor(options, trainingRows, sparseFeatures) > 0f;
 
     /// <summary>The L2 regularization λ of a run: <paramref name="options"/>' own, or λ = <see cref="L2PenaltyExamples"/>/n
     /// when it is null, the run trains until converged (<c>NumberOfEpochs</c> null) on at most

@@ -152,10 +152,18 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
             if (validation != null) validation = standardization.Apply(validation);
         }
 
-        // 4. Train with the engine's settings translated from the options (EngineTrainingOptions).
+        // 4. A small table's default penalty is chosen by cross-validation on the training rows (L2CrossValidation).
+        if (previousModel == null && MlpDefaults.SelectsL2ByCrossValidation(o, training.Rows, training.SparseFeatures != null))
+        {
+            var choice = L2CrossValidation.Choose(o, _head, training, outputs);
+            reporter.L2Chosen(choice);
+            o = (TOptions)o.WithChosenL2(choice.Lambda);
+        }
+
+        // 5. Train with the engine's settings translated from the options (EngineTrainingOptions).
         var stopReason = NetworkTraining.Run(state, training, validation, o, _head, reporter, ToModel);
 
-        // 5. Wrap the model in the task's transformer.
+        // 6. Wrap the model in the task's transformer.
         var model = ToModel(state, stopReason);
         if (model.OnnxExportBlocker is { } reason) reporter.NotSaveable(reason);
         return CreateTransformer(model, trainData.Schema);

@@ -28,11 +28,13 @@ public class TrainingWarningTests
         // A rate this small keeps the loss falling steadily by more than the tolerance for all the epochs of the limit.
         var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [8], LearningRate = 2e-5f, Seed = 1, Logger = logger, Context = ml })
             .Fit(NormalizedBreastCancer(ml)).Model;
+        // The rate decays over the last fifth of the limit, where the loss may level off: that is still the limit.
         Assert.Equal(StopReason.ReachedLimit, model.StopReason);
-        Assert.Equal(TrainingDefaults.MaximumNumberOfEpochs, model.History.Count);
+        Assert.InRange(model.History.Count, (int)(0.8 * TrainingDefaults.MaximumNumberOfEpochs), TrainingDefaults.MaximumNumberOfEpochs);
         var warning = Assert.Single(logger.At(LogLevel.Warning));
         Assert.Contains("still falling", warning.Message, StringComparison.Ordinal);
-        Assert.Equal(2 * TrainingDefaults.MaximumNumberOfEpochs, warning.Values["SuggestedEpochs"]);
+        Assert.Equal(2 * model.History.Count, warning.Values["SuggestedEpochs"]);
+        Assert.Contains(log, m => m.Contains("The learning rate fell linearly towards zero", StringComparison.Ordinal));
         Assert.Contains(log, m => m.Contains("may be underfit", StringComparison.Ordinal) && m.Contains("Set NumberOfEpochs", StringComparison.Ordinal));
     }
 
