@@ -147,32 +147,37 @@ public sealed class DenseLayer : Layer
     /// Z[r, u] over the row's non-zeros in the same order, with the same roundings.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void ForwardSparse(Training.SparseBatch input, Span<float> output, Span<float> cache, int rows)
+    internal void ForwardSparse(Training.SparseBatch input, Span<float> output, float[] cache, int rows, int maxThreads = 1)
     {
-        var z = cache.Slice(0, rows * Units);
-        var starts = input.RowStarts;
-        if (InputMajor)
+        var z = cache.AsSpan(0, rows * Units);
+        if (InputMajor) input.Pass.Forward(this, input, cache, rows, maxThreads);
+        else
         {
-            for (int r = 0; r < rows; r++)
-                ForwardSparseRow(input.Indices.AsSpan(starts[r], starts[r + 1] - starts[r]), input.Values.AsSpan(starts[r], starts[r + 1] - starts[r]), z.Slice(r * Units, Units));
-            Activation.Forward(z, output.Slice(0, rows * Units), Units);
-            return;
-        }
-        ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
-        int width = InputSize;
-        var indices = input.Indices;
-        var values = input.Values;
-        for (int u = 0; u < Units; u++)
-        {
-            var wu = w.Slice(u * width, width);
-            for (int r = 0; r < rows; r++)
+            ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
+            int width = InputSize;
+            var starts = input.RowStarts;
+            var indices = input.Indices;
+            var values = input.Values;
+            for (int u = 0; u < Units; u++)
             {
-                float sum = 0f;
-                for (int k = starts[r]; k < starts[r + 1]; k++) sum += values[k] * wu[indices[k]];
-                z[r * Units + u] = sum + bias[u];
+                var wu = w.Slice(u * width, width);
+                for (int r = 0; r < rows; r++)
+                {
+                    float sum = 0f;
+                    for (int k = starts[r]; k < starts[r + 1]; k++) sum += values[k] * wu[indices[k]];
+                    z[r * Units + u] = sum + bias[u];
+                }
             }
         }
         Activation.Forward(z, output.Slice(0, rows * Units), Units);
+    }
+
+    /// <summary>The input-major forward of rows [<paramref name="lo"/>, <paramref name="hi"/>) of a sparse batch, before the activation.</summary>
+    internal void ForwardSparseRows(Training.SparseBatch input, float[] z, int lo, int hi)
+    {
+        var starts = input.RowStarts;
+        for (int r = lo; r < hi; r++)
+            ForwardSparseRow(input.Indices.AsSpan(starts[r], starts[r + 1] - starts[r]), input.Values.AsSpan(starts[r], starts[r + 1] - starts[r]), z.AsSpan(r * Units, Units));
     }
 
     /// <summary>Forward of one sparse row (inference): the arithmetic of <see cref="ForwardSparse"/> for a one-row batch.</summary>
@@ -208,52 +213,41 @@ public sealed class DenseLayer : Layer
 
     /// <summary>Backward on a sparse batch: δ through the activation, then <see cref="BackwardFromPreActivationSparse"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void BackwardSparse(Training.SparseBatch input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache, Span<float> outputGradient, int rows)
+    internal void BackwardSparse(Training.SparseBatch input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache, float[] outputGradient, int rows, int maxThreads = 1)
     {
-        var delta = outputGradient.Slice(0, rows * Units);
+        var delta = outputGradient.AsSpan(0, rows * Units);
         Activation.Backward(cache.Slice(0, rows * Units), output.Slice(0, rows * Units), delta, delta, Units);
-        BackwardFromPreActivationSparse(input, delta, rows);
+        BackwardFromPreActivationSparse(input, outputGradient, rows, maxThreads);
     }
 
     /// <summary>
     /// ∂L/∂W = δᵀ·X as a scatter into the columns of W the batch touches, and ∂L/∂b = Σ_rows δ; no input gradient
     /// (the layer is first). The weight gradient is exactly zero in every other column: the columns the previous
     /// batch wrote are cleared first (all of them when a transform may have written the whole gradient). Input-major,
-    /// each non-zero adds x[r, j] times δ[r, ·] to the contiguous gradient row of input j.
+    /// each non-zero adds x[r, j] times δ[r, ·] to the contiguous gradient row of input j, the cores taking a slice of
+    /// the units each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void BackwardFromPreActivationSparse(Training.SparseBatch input, ReadOnlySpan<float> delta, int rows)
+    internal void BackwardFromPreActivationSparse(Training.SparseBatch input, float[] delta, int rows, int maxThreads = 1)
     {
         var g = WeightGradientSpan;
         int width = InputSize, units = Units;
-        var previous = input.GradientColumns.AsSpan(0, input.GradientColumnCount);
         if (!input.GradientCleared) g.Clear();
-        else if (InputMajor) foreach (int c in previous) g.Slice(c * units, units).Clear();
+        if (InputMajor) input.Pass.Backward(this, input, delta, rows, maxThreads);
         else
         {
-            for (int u = 0; u < units; u++)
+            if (input.GradientCleared)
             {
-                var gu = g.Slice(u * width, width);
-                foreach (int c in previous) gu[c] = 0f;
-            }
-        }
-        var starts = input.RowStarts;
-        var indices = input.Indices;
-        var values = input.Values;
-        if (InputMajor)
-        {
-            // (δ·x) + g, unfused, as the scalar loop below rounds it; over the rows in the same order.
-            for (int r = 0; r < rows; r++)
-            {
-                var dr = delta.Slice(r * units, units);
-                for (int k = starts[r]; k < starts[r + 1]; k++)
+                var previous = input.GradientColumns.AsSpan(0, input.GradientColumnCount);
+                for (int u = 0; u < units; u++)
                 {
-                    ScaledAdd.Into(dr, values[k], g.Slice(indices[k] * units, units));
+                    var gu = g.Slice(u * width, width);
+                    foreach (int c in previous) gu[c] = 0f;
                 }
             }
-        }
-        else
-        {
+            var starts = input.RowStarts;
+            var indices = input.Indices;
+            var values = input.Values;
             for (int u = 0; u < units; u++)
             {
                 var gu = g.Slice(u * width, width);
@@ -265,7 +259,25 @@ public sealed class DenseLayer : Layer
                 }
             }
         }
-        ColumnSums.Compute(delta.Slice(0, rows * units), rows, units, OtherGradientSpan);
+        ColumnSums.Compute(delta.AsSpan(0, rows * units), rows, units, OtherGradientSpan);
         input.GradientWritten();
+    }
+
+    /// <summary>The input-major gradient scatter for units [<paramref name="lo"/>, <paramref name="hi"/>): the previous
+    /// batch's rows cleared, then (δ·x) + g, unfused, as the unit-major loop rounds it, over the rows in order.</summary>
+    internal void BackwardSparseUnits(Training.SparseBatch input, float[] delta, int rows, int lo, int hi)
+    {
+        var g = WeightGradientSpan;
+        int units = Units, width = hi - lo;
+        if (input.GradientCleared)
+            foreach (int c in input.GradientColumns.AsSpan(0, input.GradientColumnCount)) g.Slice(c * units + lo, width).Clear();
+        var starts = input.RowStarts;
+        var indices = input.Indices;
+        var values = input.Values;
+        for (int r = 0; r < rows; r++)
+        {
+            var dr = delta.AsSpan(r * units + lo, width);
+            for (int k = starts[r]; k < starts[r + 1]; k++) ScaledAdd.Into(dr, values[k], g.Slice(indices[k] * units + lo, width));
+        }
     }
 }

@@ -258,7 +258,7 @@ public sealed class Network
             // A sparse batch goes into the first layer (a dense layer) as it is, never densified.
             if (i == 0 && sparse != null)
             {
-                ((DenseLayer)_layers[0]).ForwardSparse(sparse, ws.Outputs[0], ws.Caches[0], rows);
+                ((DenseLayer)_layers[0]).ForwardSparse(sparse, ws.Outputs[0], ws.Caches[0], rows, context.MaxThreads);
                 continue;
             }
             var x = i == 0 ? input : ws.Outputs[i - 1];
@@ -286,7 +286,7 @@ public sealed class Network
         {
             var x = last == 0 ? input : ws.Outputs[last - 1];
             var dx = last == 0 ? Span<float>.Empty : spare.AsSpan(0, rows * dense.InputSize);
-            if (last == 0 && sparse != null) dense.BackwardFromPreActivationSparse(sparse, gradient.AsSpan(0, rows * OutputSize), rows);
+            if (last == 0 && sparse != null) dense.BackwardFromPreActivationSparse(sparse, gradient, rows, context.MaxThreads);
             else dense.BackwardFromPreActivation(x, gradient.AsSpan(0, rows * OutputSize), dx, rows, context);
             (gradient, spare) = (spare, gradient);
             from = last - 1;
@@ -301,7 +301,7 @@ public sealed class Network
             var layer = _layers[i];
             if (i == 0 && sparse != null)
             {
-                ((DenseLayer)layer).BackwardSparse(sparse, ws.Outputs[0], ws.Caches[0], gradient.AsSpan(0, rows * layer.OutputSize), rows);
+                ((DenseLayer)layer).BackwardSparse(sparse, ws.Outputs[0], ws.Caches[0], gradient, rows, context.MaxThreads);
                 break;
             }
             var x = i == 0 ? input : ws.Outputs[i - 1];

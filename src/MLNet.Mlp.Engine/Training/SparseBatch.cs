@@ -27,6 +27,9 @@ internal sealed class SparseBatch
     /// <summary>The feature count.</summary>
     public int Columns { get; }
 
+    /// <summary>The first layer's passes over this batch, shared between the cores.</summary>
+    public SparseFirstLayerPass Pass { get; } = new();
+
     /// <summary>Rows of the current batch.</summary>
     public int Rows { get; private set; }
 

@@ -260,6 +260,43 @@ public class SparseInputTrainingTests
         FiniteDifference.AssertClose(denseNet.Parameters.ToArray().Select(v => (double)v).ToArray(), sparseNet.Parameters.Span, "weights trained on sparse and dense rows");
     }
 
+    [Fact]
+    public void SparseTrainingGivesTheSameWeightsOnOneAndOnTwoThreads()
+    {
+        // 128 units and batches of 32 rows with 300 non-zeros each: large enough for the passes to be shared.
+        const int features = 5000, rows = 96;
+        var random = new Random(12);
+        var starts = new List<int> { 0 };
+        var indices = new List<int>();
+        var values = new List<float>();
+        var targets = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var columns = new SortedSet<int>();
+            while (columns.Count < 300) columns.Add(random.Next(features));
+            foreach (int c in columns)
+            {
+                indices.Add(c);
+                values.Add((float)(random.NextDouble() * 2 - 1));
+            }
+            starts.Add(indices.Count);
+            targets[r] = random.Next(Classes);
+        }
+        var data = new TrainingData(new SparseRows(features, [.. starts], [.. indices], [.. values]), targets, 1);
+        var validation = new TrainingData(data.SparseFeatures!.Take(Enumerable.Range(0, 40).ToArray()), targets[..40], 1);
+        float[] Weights(int threads)
+        {
+            var network = new Network(features, new DenseLayer(128, Activation.Relu), new DenseLayer(Classes, Activation.Softmax));
+            network.Initialize(3);
+            NetworkTrainer.Fit(network, data, validation, new TrainingOptions
+            {
+                Loss = new CategoricalCrossEntropyLoss(), Optimizer = new AdamOptimizer(), LearningRate = 0.01f, Epochs = 3, BatchSize = 32, MaxThreads = threads,
+            });
+            return network.Parameters.ToArray();
+        }
+        Assert.Equal(Weights(1), Weights(2));
+    }
+
     private static Network Train(SparseRows sparse, float[] targets, IOptimizer optimizer, SparseUpdateMode mode, int epochs)
     {
         var network = NewNetwork(hidden: true);
