@@ -39,11 +39,15 @@ public class SparseInputTrainingTests
         }
     }
 
-    [Fact]
-    public void SparseFirstLayerGradientMatchesFiniteDifferences()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SparseFirstLayerGradientMatchesFiniteDifferences(bool inputMajor)
     {
         var (sparse, _, targets) = Data(seed: 2);
         var network = NewNetwork(hidden: true);
+        // Input-major, the weights and their gradient are both [features × units]: perturbing one entry still shows its own gradient.
+        if (inputMajor) ((DenseLayer)network.Layers[0]).SetInputMajor(true, null);
         var step = new TrainingStep(network, Rows);
         var batch = new SparseBatch(Features, Rows, SparseBatch.MaxNonZeros(sparse, Rows));
         batch.Gather(sparse, Enumerable.Range(0, Rows).ToArray());
