@@ -29,8 +29,9 @@ namespace MLNet.Mlp.Training;
 /// </remarks>
 internal sealed class LazyFirstLayerUpdate
 {
-    /// <summary>The most weight rows one chunk copies: 4,096 rows of 128 units are 2 MB a buffer.</summary>
-    public const int MaxChunkRows = 4096;
+    /// <summary>The most weight rows one chunk copies: 256 rows of 128 units are 128 KB a buffer, so that a chunk's copies
+    /// stay in the core's cache between the gather, the update and the scatter.</summary>
+    public const int MaxChunkRows = 256;
 
     // The fewest rows a chunk's copies cover: a chunk with fewer touched rows pads up to it.
     private const int MinChunkRows = 64;

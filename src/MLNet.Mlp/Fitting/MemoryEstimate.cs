@@ -26,7 +26,7 @@ namespace MLNet.Mlp.Fitting;
 /// run's model is made from it; none for lazy sparse steps without batch norm, which never write a non-finite weight), and the best epoch's weights when early stopping restores them, P + S;</item>
 /// <item>for sparse features (a column of at least <see cref="DataViewReader.SparseMinFeatures"/> features whose rows
 /// are sparse), the data as Z non-zeros per row, 2Z + 1 per row in place of F, and per batch the column marks, F, and
-/// the lazy update's compact copies of the touched columns, chunk by chunk, (2 + B) × units × min(F, b × (2Z + 1), 4,096),
+/// the lazy update's compact copies of the touched columns, chunk by chunk, (2 + B) × units × min(F, b × (2Z + 1), 256),
 /// and of the later parameters, (2 + B) × (P − units × F);</item>
 /// <item>with standardized (dense) features, the model handed out: a network folded from the trained one, 2P + S;</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),

@@ -185,11 +185,11 @@ public class MemoryEstimateTests
         // Lazy Adam steps keep no divergence snapshot.
         Assert.DoesNotContain(parts, p => p.Name.StartsWith("divergence guard", StringComparison.Ordinal));
         // The batch: 32 rows of (301 + 1) floats, the 200,000 column marks, and Adam's lazy copies of a chunk of at
-        // most 4,096 of the 32 × 301 touched columns × 128 units and of the 257 later parameters (128 + 1 weights and
+        // most 256 of the 32 × 301 touched columns × 128 units and of the 257 later parameters (128 + 1 weights and
         // biases, and the first layer's 128 biases), four values each (parameter, gradient, two moments).
         long batch = parts.Single(p => p.Name.StartsWith("batch buffers", StringComparison.Ordinal)).Bytes;
         long workspace = (32L * 128 + 32 + 32L * 128 + 32 + 2 * 32 * 128) * 4;
-        Assert.Equal(workspace + (32L * 302 + 200_000 + 4L * 4096 * 128 + 4L * 257) * 4, batch);
+        Assert.Equal(workspace + (32L * 302 + 200_000 + 4L * 256 * 128 + 4L * 257) * 4, batch);
     }
 
     [Fact]
