@@ -32,7 +32,8 @@ internal static class OnnxMlpGraph
 
         // Per-row values end as [N] (batched) or [1] (single row); vectors as [N, K] or [K]. ML.NET's OnnxTransformer
         // cannot read rank-0 outputs (its scalar getter fails at run time), hence [1] rather than a true scalar.
-        string scalarShape = g.Int64s("shape_rows", [-1], 1);
+        // Made where used: ONNX Runtime warns of an initializer no node reads, at every session it creates.
+        string ScalarShape() => g.Int64s("shape_rows", [-1], 1);
         var scalarType = (OnnxDataType t) => new TypeProto(t, singleRow ? Shape(Fixed(1)) : Shape(Batch()));
         var vectorType = new TypeProto(OnnxDataType.Float, singleRow ? Shape(Fixed(k)) : Shape(Batch(), Fixed(k)));
         string ToVector(string value, string name) =>
@@ -41,7 +42,7 @@ internal static class OnnxMlpGraph
         switch (description.Head)
         {
             case OnnxHead.Regression when k == 1:
-                g.Add("Reshape", [x, scalarShape], options.ScoreName);
+                g.Add("Reshape", [x, ScalarShape()], options.ScoreName);
                 outputs.Add(new ValueInfoProto(options.ScoreName, scalarType(OnnxDataType.Float)));
                 break;
             case OnnxHead.Regression:
@@ -50,7 +51,7 @@ internal static class OnnxMlpGraph
                 break;
             case OnnxHead.Binary:
             {
-                string score = g.Add("Reshape", [x, scalarShape], options.ScoreName);
+                string score = g.Add("Reshape", [x, ScalarShape()], options.ScoreName);
                 string probability = g.Add("Sigmoid", [score], options.ProbabilityName);
                 g.Add("Greater", [probability, g.Scalar("half", 0.5f)], options.PredictedLabelName);
                 outputs.Add(new ValueInfoProto(options.ScoreName, scalarType(OnnxDataType.Float)));

@@ -169,6 +169,23 @@ public class OnnxExportTests
         Assert.Equal(ReferenceMlp.ArgMax(probabilities), outputs["PredictedLabel"].Int64s[0]);
     }
 
+    [Theory]
+    [InlineData("Regression", 1)]
+    [InlineData("Regression", 3)]
+    [InlineData("Binary", 1)]
+    [InlineData("Multiclass", 3)]
+    public void EveryInitializerIsReadByANode(string headName, int outputs)
+    {
+        // ONNX Runtime warns of an unread initializer each time it loads the model.
+        var net = RandomNetworks.Create(17, Enum.Parse<OnnxHead>(headName), Features, 6, outputs, OnnxActivation.Relu);
+        foreach (var layout in new[] { OnnxBatchLayout.Batched, OnnxBatchLayout.SingleRow })
+        {
+            var graph = OnnxMlpGraph.Build(net, new OnnxExportOptions { Layout = layout });
+            var read = graph.Nodes.SelectMany(n => n.Inputs).ToHashSet();
+            Assert.All(graph.Initializers, initializer => Assert.Contains(initializer.Name, read));
+        }
+    }
+
     [Fact]
     public void InvalidDescriptionsAreRejected()
     {
