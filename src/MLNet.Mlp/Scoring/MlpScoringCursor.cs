@@ -31,7 +31,8 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
     private readonly Dictionary<int, BufferedColumn> _buffered = [];
     private readonly BufferedColumn[] _bufferedList = [];
     private readonly ValueGetter<DataViewRowId> _getInputId;
-    // Batch counts the read-ahead batches served (the cursor of a cursor set) rather than passing the input's on.
+    // Batch counts the read-ahead batches served (the cursor of a cursor set, when it reads ahead) rather than
+    // passing the input's on.
     private readonly bool _numbersBatches;
     private long _batchNumber;
 
@@ -93,7 +94,7 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
 
     public override long Position => _position;
 
-    public override long Batch => _numbersBatches ? _batchNumber : _input.Batch;
+    public override long Batch => _numbersBatches && _current != null ? _batchNumber : _input.Batch;
 
     public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
 
