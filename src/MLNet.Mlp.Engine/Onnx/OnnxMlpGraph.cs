@@ -28,11 +28,12 @@ internal static class OnnxMlpGraph
         if (singleRow)
             x = g.Add("Reshape", [x, g.Int64s("shape_row", [1, -1], 2)]);
         foreach (var layer in description.Layers)
-            x = AddLayer(g, layer, x);
+            x = AddLayer(g, layer, x, singleRow);
 
         // Per-row values end as [N] (batched) or [1] (single row); vectors as [N, K] or [K]. ML.NET's OnnxTransformer
         // cannot read rank-0 outputs (its scalar getter fails at run time), hence [1] rather than a true scalar.
-        string scalarShape = g.Int64s("shape_rows", [-1], 1);
+        // Made where used: ONNX Runtime warns of an initializer no node reads, at every session it creates.
+        string ScalarShape() => g.Int64s("shape_rows", [-1], 1);
         var scalarType = (OnnxDataType t) => new TypeProto(t, singleRow ? Shape(Fixed(1)) : Shape(Batch()));
         var vectorType = new TypeProto(OnnxDataType.Float, singleRow ? Shape(Fixed(k)) : Shape(Batch(), Fixed(k)));
         string ToVector(string value, string name) =>
@@ -41,7 +42,7 @@ internal static class OnnxMlpGraph
         switch (description.Head)
         {
             case OnnxHead.Regression when k == 1:
-                g.Add("Reshape", [x, scalarShape], options.ScoreName);
+                g.Add("Reshape", [x, ScalarShape()], options.ScoreName);
                 outputs.Add(new ValueInfoProto(options.ScoreName, scalarType(OnnxDataType.Float)));
                 break;
             case OnnxHead.Regression:
@@ -50,7 +51,7 @@ internal static class OnnxMlpGraph
                 break;
             case OnnxHead.Binary:
             {
-                string score = g.Add("Reshape", [x, scalarShape], options.ScoreName);
+                string score = g.Add("Reshape", [x, ScalarShape()], options.ScoreName);
                 string probability = g.Add("Sigmoid", [score], options.ProbabilityName);
                 g.Add("Greater", [probability, g.Scalar("half", 0.5f)], options.PredictedLabelName);
                 outputs.Add(new ValueInfoProto(options.ScoreName, scalarType(OnnxDataType.Float)));
@@ -64,8 +65,8 @@ internal static class OnnxMlpGraph
                     ? x
                     : g.Add("Softmax", [x], null, AttributeProto.Int("axis", -1));
                 ToVector(probabilities, options.ScoreName);
-                string index = g.Add("ArgMax", [probabilities], null, AttributeProto.Int("axis", -1), AttributeProto.Int("keepdims", 0));
-                g.Add("Reshape", [index, scalarShape], options.PredictedLabelName);
+                // ArgMax over the last axis of [N, K] or [1, K] already has the per-row shape, [N] or [1].
+                g.Add("ArgMax", [probabilities], options.PredictedLabelName, AttributeProto.Int("axis", -1), AttributeProto.Int("keepdims", 0));
                 outputs.Add(new ValueInfoProto(options.ScoreName, vectorType));
                 outputs.Add(new ValueInfoProto(options.PredictedLabelName, scalarType(OnnxDataType.Int64)));
                 break;
@@ -88,17 +89,26 @@ internal static class OnnxMlpGraph
             yield return options.PredictedLabelName;
     }
 
-    private static string AddLayer(OnnxGraphBuilder g, OnnxLayer layer, string x)
+    private static string AddLayer(OnnxGraphBuilder g, OnnxLayer layer, string x, bool singleRow)
     {
         switch (layer)
         {
             case OnnxDenseLayer dense:
             {
-                // Gemm computes x·Wᵀ + b with W stored [out, in] as the description holds it.
-                string w = g.Floats("W", dense.Weights, dense.OutputSize, dense.InputSize);
-                string b = g.Floats("B", dense.Bias, dense.OutputSize);
-                string y = g.Add("Gemm", [x, w, b], null, AttributeProto.Int("transB", 1));
-                return AddActivation(g, dense.Activation, dense.Alpha, y);
+                int columns = singleRow ? SingleRowGemmColumns(dense.InputSize, dense.OutputSize) : dense.OutputSize;
+                if (columns >= dense.OutputSize)
+                    return AddActivation(g, dense.Activation, dense.Alpha, AddGemm(g, dense, x, 0, dense.OutputSize));
+                // A one-node elementwise activation goes on each part, where ONNX Runtime fuses it into the Gemm; the
+                // others (several nodes, or Softmax across the parts) after the concatenation.
+                bool onEachPart = dense.Activation is OnnxActivation.Relu or OnnxActivation.LeakyRelu or OnnxActivation.Sigmoid or OnnxActivation.Tanh;
+                var parts = new List<string>();
+                for (int start = 0; start < dense.OutputSize; start += columns)
+                {
+                    string part = AddGemm(g, dense, x, start, Math.Min(columns, dense.OutputSize - start));
+                    parts.Add(onEachPart ? AddActivation(g, dense.Activation, dense.Alpha, part) : part);
+                }
+                string joined = g.Add("Concat", parts, null, AttributeProto.Int("axis", 1));
+                return onEachPart ? joined : AddActivation(g, dense.Activation, dense.Alpha, joined);
             }
             case OnnxAffineLayer affine:
             {
@@ -109,6 +119,30 @@ internal static class OnnxMlpGraph
             default:
                 throw new ArgumentException($"Unsupported layer type {layer.GetType().Name}.");
         }
+    }
+
+    // Gemm computes x·Wᵀ + b for the layer's outputs [start, start + count), W stored [out, in] as the description holds it.
+    private static string AddGemm(OnnxGraphBuilder g, OnnxDenseLayer dense, string x, int start, int count)
+    {
+        int k = dense.InputSize;
+        string w = g.Floats("W", dense.Weights.AsSpan(start * k, count * k), count, k);
+        string b = g.Floats("B", dense.Bias.AsSpan(start, count), count);
+        return g.Add("Gemm", [x, w, b], null, AttributeProto.Int("transB", 1));
+    }
+
+    /// <summary>
+    /// The most outputs one Gemm of a single-row graph computes. ONNX Runtime's matrix multiply hands a product of
+    /// 2¹⁶ multiplies or more to a second thread, and for one row that hand-over costs more than the product (and on a
+    /// busy host the caller waits for a thread that is not running): a wider layer becomes several Gemms of equal
+    /// width, each below that size, run one after another and concatenated. Each output's sum is the same.
+    /// </summary>
+    internal static int SingleRowGemmColumns(int inputSize, int outputSize)
+    {
+        const int MultipliesPerThread = 1 << 16;
+        int widest = Math.Max(1, (MultipliesPerThread - 1) / inputSize);
+        if (outputSize <= widest) return outputSize;
+        int parts = (outputSize + widest - 1) / widest;
+        return (outputSize + parts - 1) / parts;
     }
 
     private static string AddActivation(OnnxGraphBuilder g, OnnxActivation activation, float alpha, string x)

@@ -19,6 +19,8 @@ namespace MLNet.Mlp.Scoring;
 /// throws) ends the reading ahead: the rows before it are served from the batches, and from it on the cursor
 /// follows the input row by row, so the error surfaces at that row, as it would without batching. A requested
 /// column whose values cannot be copied safely (a reference type) also means row-by-row scoring.
+/// The cursor of a cursor set (<see cref="MlpScoredDataView.GetRowCursorSet"/>) numbers its batches as its
+/// <c>Batch</c>, so that ML.NET's consolidation of the set passes its rows on a batch at a time.
 /// </remarks>
 internal sealed class MlpScoringCursor : DataViewRowCursor
 {
@@ -29,6 +31,10 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
     private readonly Dictionary<int, BufferedColumn> _buffered = [];
     private readonly BufferedColumn[] _bufferedList = [];
     private readonly ValueGetter<DataViewRowId> _getInputId;
+    // Batch counts the read-ahead batches served (the cursor of a cursor set, when it reads ahead) rather than
+    // passing the input's on.
+    private readonly bool _numbersBatches;
+    private long _batchNumber;
 
     // The batch being served (row _index of it) and the one read after it; null when not reading ahead.
     private ReadAheadBatch? _current, _next;
@@ -45,11 +51,17 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
     // The input's MoveNext threw while reading ahead: thrown when the cursor gets to that row.
     private ExceptionDispatchInfo? _moveError;
 
-    public MlpScoringCursor(MlpBoundMapper mapper, DataViewRowCursor input, long? rowCount, HashSet<int> active)
+    /// <param name="mapper">The bound model.</param>
+    /// <param name="input">The input cursor.</param>
+    /// <param name="rowCount">The input's row count, when known.</param>
+    /// <param name="active">The output columns requested.</param>
+    /// <param name="numbersBatches">Whether <see cref="Batch"/> counts the read-ahead batches (the cursor of a cursor set).</param>
+    public MlpScoringCursor(MlpBoundMapper mapper, DataViewRowCursor input, long? rowCount, HashSet<int> active, bool numbersBatches = false)
     {
         _mapper = mapper;
         _input = input;
         _active = active;
+        _numbersBatches = numbersBatches;
         _getInputId = input.GetIdGetter();
         _scoring = new MlpRowScoring(mapper, input, this);
         _aheadStopped = true;
@@ -75,11 +87,14 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
         _aheadStopped = false;
     }
 
+    /// <summary>Whether the cursor scores read-ahead batches (false: row by row, from the input's current row).</summary>
+    public bool ReadsAhead => _current != null;
+
     public override DataViewSchema Schema => _mapper.OutputSchema;
 
     public override long Position => _position;
 
-    public override long Batch => _input.Batch;
+    public override long Batch => _numbersBatches && _current != null ? _batchNumber : _input.Batch;
 
     public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
 
@@ -130,6 +145,7 @@ internal sealed class MlpScoringCursor : DataViewRowCursor
         _current = _next!;
         _next = used;
         _index = 0;
+        _batchNumber++;
         bool more = Fill(used);
         _current.CompleteScoring();
         if (more) used.BeginScoring();

@@ -143,6 +143,49 @@ public class OnnxExportTests
         Assert.Equal(ReferenceMlp.Sigmoid(logit), outputs["Probability"].Floats[0], Tolerance);
     }
 
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("Gelu")]
+    public void ASingleRowLayerOfManyMultipliesIsSplitIntoGemmsThatTogetherMatchTheReference(string activationName)
+    {
+        // 600 inputs × 200 units: 120,000 multiplies a row, which ONNX Runtime would share with a second thread.
+        const int wide = 600;
+        var activation = Enum.Parse<OnnxActivation>(activationName);
+        var net = RandomNetworks.Create(15, OnnxHead.Multiclass, wide, 200, 3, activation);
+        var options = new OnnxExportOptions { Layout = OnnxBatchLayout.SingleRow };
+        var graph = OnnxMlpGraph.Build(net, options);
+        Assert.Equal(2 + 1, graph.Nodes.Count(n => n.OpType == "Gemm"));
+        Assert.Equal(100, OnnxMlpGraph.SingleRowGemmColumns(wide, 200));
+
+        var row = RandomNetworks.Rows(16, 1, wide)[0];
+        using var file = new TempFile(".onnx");
+        File.WriteAllBytes(file.Path, OnnxMlpExporter.ToBytes(net, options));
+        var outputs = OnnxRuntimeRunner.Run(file.Path, "Features", row, [wide]);
+
+        var probabilities = ReferenceMlp.Softmax(ReferenceMlp.Forward(net, row));
+        Assert.Equal([3], outputs["Score"].Shape);
+        for (int k = 0; k < 3; k++)
+            Assert.Equal(probabilities[k], outputs["Score"].Floats[k], Tolerance);
+        Assert.Equal(ReferenceMlp.ArgMax(probabilities), outputs["PredictedLabel"].Int64s[0]);
+    }
+
+    [Theory]
+    [InlineData("Regression", 1)]
+    [InlineData("Regression", 3)]
+    [InlineData("Binary", 1)]
+    [InlineData("Multiclass", 3)]
+    public void EveryInitializerIsReadByANode(string headName, int outputs)
+    {
+        // ONNX Runtime warns of an unread initializer each time it loads the model.
+        var net = RandomNetworks.Create(17, Enum.Parse<OnnxHead>(headName), Features, 6, outputs, OnnxActivation.Relu);
+        foreach (var layout in new[] { OnnxBatchLayout.Batched, OnnxBatchLayout.SingleRow })
+        {
+            var graph = OnnxMlpGraph.Build(net, new OnnxExportOptions { Layout = layout });
+            var read = graph.Nodes.SelectMany(n => n.Inputs).ToHashSet();
+            Assert.All(graph.Initializers, initializer => Assert.Contains(initializer.Name, read));
+        }
+    }
+
     [Fact]
     public void InvalidDescriptionsAreRejected()
     {
