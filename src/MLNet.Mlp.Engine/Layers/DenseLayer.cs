@@ -142,37 +142,18 @@ public sealed class DenseLayer : Layer
 
     /// <summary>
     /// Forward on a sparse batch (this layer first in the network): Z[r, u] = b[u] + Σ x[r, j]·W[u, j] over the row's
-    /// non-zeros. Input-major, each non-zero adds x[r, j] times the contiguous row W[j, ·] to Z[r, ·]; else unit by
-    /// unit, so that the weight row W[u, ·] stays in cache while every row of the batch reads it. Both sum each
-    /// Z[r, u] over the row's non-zeros in the same order, with the same roundings.
+    /// non-zeros, row by row (<see cref="ForwardSparseRow(ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>);
+    /// input-major, the cores share the rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ForwardSparse(Training.SparseBatch input, Span<float> output, float[] cache, int rows, int maxThreads = 1)
     {
-        var z = cache.AsSpan(0, rows * Units);
         if (InputMajor) input.Pass.Forward(this, input, cache, rows, maxThreads);
-        else
-        {
-            ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
-            int width = InputSize;
-            var starts = input.RowStarts;
-            var indices = input.Indices;
-            var values = input.Values;
-            for (int u = 0; u < Units; u++)
-            {
-                var wu = w.Slice(u * width, width);
-                for (int r = 0; r < rows; r++)
-                {
-                    float sum = 0f;
-                    for (int k = starts[r]; k < starts[r + 1]; k++) sum += values[k] * wu[indices[k]];
-                    z[r * Units + u] = sum + bias[u];
-                }
-            }
-        }
-        Activation.Forward(z, output.Slice(0, rows * Units), Units);
+        else ForwardSparseRows(input, cache, 0, rows);
+        Activation.Forward(cache.AsSpan(0, rows * Units), output.Slice(0, rows * Units), Units);
     }
 
-    /// <summary>The input-major forward of rows [<paramref name="lo"/>, <paramref name="hi"/>) of a sparse batch, before the activation.</summary>
+    /// <summary>The forward of rows [<paramref name="lo"/>, <paramref name="hi"/>) of a sparse batch, before the activation.</summary>
     internal void ForwardSparseRows(Training.SparseBatch input, float[] z, int lo, int hi)
     {
         var starts = input.RowStarts;
@@ -188,7 +169,8 @@ public sealed class DenseLayer : Layer
         Activation.Forward(z, output.Slice(0, Units), Units);
     }
 
-    // Z = b + Σ x_j·W[·, j] for one row, before the activation.
+    // Z = b + Σ x_j·W[·, j] for one row, before the activation. Input-major, each non-zero adds x_j times the contiguous
+    // row W[j, ·]; else unit by unit. Both sum each Z[u] over the non-zeros in the same order, with the same roundings.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> z)
     {

@@ -229,10 +229,10 @@ internal sealed class TrainingReporter : IDisposable
     /// <summary>Part of the training rows held out by default to decide when training has converged.</summary>
     public void DefaultValidationSplit(int validationRows, int trainingRows, float fraction)
     {
-        Info(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-            "Sparse features, trained until converged: {0} of the rows ({1} rows) are held out as validation data to decide when to stop; "
+        Info(string.Format(CultureInfo.InvariantCulture,
+            "Sparse features, trained until converged: {0:F0}% of the rows ({1} rows) are held out as validation data to decide when to stop; "
             + "{2} rows are trained on. Set NumberOfEpochs, ValidationFraction or pass validation data to Fit to choose otherwise.",
-            fraction.ToString("P0", System.Globalization.CultureInfo.InvariantCulture), validationRows, trainingRows));
+            100.0 * fraction, validationRows, trainingRows));
         _logger?.LogInformation("Holding out {ValidationRows} of the training rows as validation data (sparse features, trained until converged).", validationRows);
     }
 

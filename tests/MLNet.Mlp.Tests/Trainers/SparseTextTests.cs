@@ -112,7 +112,7 @@ public class SparseTextTests
         Assert.Equal(MLNet.Mlp.Training.StopReason.Converged, model.StopReason);
         Assert.True(model.History.Count < 200, $"{model.History.Count} epochs");
         Assert.Contains(messages, m => m.Contains("converged after", StringComparison.Ordinal) && m.Contains("the training loss has not improved", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.Contains("(30 rows) are held out as validation data", StringComparison.Ordinal) && m.Contains("270 rows are trained on", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("10% of the rows (30 rows) are held out as validation data", StringComparison.Ordinal) && m.Contains("270 rows are trained on", StringComparison.Ordinal));
 
         // An epoch count, or an explicit fraction, is the user's choice: no default hold-out.
         var fixedLength = featurize.Append(ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { NumberOfEpochs = 2 })).Fit(train).LastTransformer.Model;
