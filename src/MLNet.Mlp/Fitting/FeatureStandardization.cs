@@ -164,7 +164,9 @@ internal sealed class FeatureStandardization
         if (network.Layers[0] is not DenseLayer first)
             throw new NotSupportedException($"Feature standardization folds into a first dense layer, but the network starts with {network.Layers[0]}.");
         int units = first.Units, f = FeatureCount;
-        // The layer's read-only views are slices of the network's flat parameter buffer, which the fold rewrites.
+        // The layer's read-only views are slices of the network's flat parameter buffer, which the fold rewrites; only
+        // while a sparse Fit holds the layer input-major is Weights a copy, and sparse features are never standardized.
+        if (first.InputMajor) throw new InvalidOperationException("The first layer is held input-major by a running Fit on sparse rows.");
         var weights = Writable(first.Weights);
         var bias = Writable(first.Bias);
         for (int u = 0; u < units; u++)
