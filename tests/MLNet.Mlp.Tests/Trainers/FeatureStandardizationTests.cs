@@ -69,6 +69,22 @@ public class FeatureStandardizationTests
     }
 
     [Fact]
+    public void StandardizingRowsGivesTheScalarFormulasBitsAtEveryWidth()
+    {
+        var random = new Random(21);
+        for (int f = 1; f <= 41; f += 4)
+        {
+            const int rows = 5;
+            var features = Enumerable.Range(0, rows * f).Select(_ => (float)((random.NextDouble() - 0.3) * Math.Pow(10, random.Next(-3, 4)))).ToArray();
+            var data = new TrainingData(features, f, new float[rows], 1);
+            var s = FeatureStandardization.Fit(data);
+            var expected = features.Select((v, i) => (float)((v - (double)s.Mean[i % f]) / s.Scale[i % f])).ToArray();
+            s.ApplyInPlace(data);
+            Assert.Equal(expected, data.Features);
+        }
+    }
+
+    [Fact]
     public void ScaleOnlyStandardizationLeavesZeroAtZero()
     {
         var s = FeatureStandardization.FromMoments([3.0, 0.0, 5.0], [4.0, 0.0, 1e-40], center: false);
