@@ -11,7 +11,8 @@ namespace MLNet.Mlp.Fitting;
 /// </summary>
 /// <remarks>
 /// ML.NET signals cancellation by setting a flag on its hosts, with no callback, so the flag is polled while the fit
-/// runs and turned into the token the engine checks before every batch.
+/// runs and turned into the token the engine checks before every batch. The poll has a thread of its own: a thread-pool
+/// timer can wait seconds for a thread when the pool is busy (other fits, parallel work), and cancellation would lag.
 /// </remarks>
 internal sealed class FitEnvironment : IDisposable
 {
@@ -19,9 +20,7 @@ internal sealed class FitEnvironment : IDisposable
 
     private readonly IHost? _host;
     private readonly CancellationTokenSource? _cancellation;
-    private readonly Timer? _poll;
-    private readonly Lock _gate = new();
-    private bool _disposed;
+    private readonly ManualResetEventSlim? _stop;
 
     private FitEnvironment(MlpOptionsBase options, IHostEnvironment? environment)
     {
@@ -31,10 +30,15 @@ internal sealed class FitEnvironment : IDisposable
         {
             _cancellation = CancellationTokenSource.CreateLinkedTokenSource(token);
             token = _cancellation.Token;
-            if (MlNetInternals.IsCanceled(_host)) _cancellation.Cancel();
-            else _poll = new Timer(_ => Poll(), null, PollInterval, PollInterval);
         }
         Options = options.ForFit(options.Seed ?? _host?.Rand.Next(), token);
+        if (_host is null) return;
+        if (MlNetInternals.IsCanceled(_host)) _cancellation!.Cancel();
+        else
+        {
+            _stop = new ManualResetEventSlim();
+            new Thread(Poll) { IsBackground = true, Name = "Mlp: polls the MLContext's CancelExecution" }.Start();
+        }
     }
 
     /// <summary>The host of this fit on the context, or null without a context.</summary>
@@ -51,17 +55,23 @@ internal sealed class FitEnvironment : IDisposable
     /// <summary>Stops polling the context.</summary>
     public void Dispose()
     {
-        lock (_gate) _disposed = true;
-        _poll?.Dispose();
-        _cancellation?.Dispose();
+        // The poll owns the token source from here: it disposes it once it has seen the stop, so a cancellation it is
+        // making never meets a disposed source.
+        if (_stop != null) _stop.Set();
+        else _cancellation?.Dispose();
     }
 
     private void Poll()
     {
-        lock (_gate)
+        while (!_stop!.Wait(PollInterval))
         {
-            // Cancel runs the token's callbacks here, on the timer's thread; after Dispose the source is gone.
-            if (!_disposed && MlNetInternals.IsCanceled(_host!)) _cancellation!.Cancel();
+            if (!MlNetInternals.IsCanceled(_host!)) continue;
+            // Cancel runs the token's callbacks here, on the poll's thread.
+            _cancellation!.Cancel();
+            break;
         }
+        _stop.Wait();
+        _stop.Dispose();
+        _cancellation!.Dispose();
     }
 }

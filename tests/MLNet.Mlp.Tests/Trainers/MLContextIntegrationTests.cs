@@ -151,8 +151,8 @@ public class MLContextIntegrationTests
         {
             optimizer.Reached.Wait();
             CancelExecution(ml);
-            // ML.NET sets a flag and calls nothing back; the fit polls it every 100 ms on a thread-pool timer, which a
-            // suite running tests in parallel can keep waiting for a while: three seconds leave it thirty chances.
+            // ML.NET sets a flag and calls nothing back; the fit polls it every 100 ms on a thread of its own (a busy
+            // thread pool cannot delay it): three seconds leave it thirty chances even on a loaded machine.
             Thread.Sleep(3000);
             optimizer.Release.Set();
         });
