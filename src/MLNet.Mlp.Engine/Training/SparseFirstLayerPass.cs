@@ -11,9 +11,6 @@ namespace MLNet.Mlp.Training;
 /// </summary>
 internal sealed class SparseFirstLayerPass : IChunkedWork
 {
-    // Below this many multiply-adds a pass runs on the calling thread (as DenseLayer.SharedMinMacs for products).
-    private const long SharedMinMacs = DenseLayer.SharedMinMacs;
-
     private DenseLayer? _layer;
     private SparseBatch? _batch;
     private float[] _values = [];
@@ -32,7 +29,8 @@ internal sealed class SparseFirstLayerPass : IChunkedWork
     {
         (_layer, _batch, _values, _rows, _backward) = (layer, batch, values, rows, backward);
         long macs = (long)batch.RowStarts[rows] * layer.Units;
-        int chunks = maxThreads > 1 && macs >= SharedMinMacs ? (backward ? Math.Max(1, layer.Units / 64) : Math.Min(rows, maxThreads)) : 1;
+        // Small passes stay on the calling thread, as small products do.
+        int chunks = maxThreads > 1 && macs >= DenseLayer.SharedMinMacs ? (backward ? Math.Max(1, layer.Units / 64) : Math.Min(rows, maxThreads)) : 1;
         try
         {
             ParallelChunks.Run(this, Math.Min(chunks, maxThreads), maxThreads);

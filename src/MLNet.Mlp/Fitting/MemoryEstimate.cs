@@ -59,7 +59,8 @@ internal sealed class MemoryEstimate
 
     private readonly int _features, _targets, _outputs, _batchSize;
     private readonly bool _weights, _standardizes, _foldsFeatures, _separateValidation, _restoresBestWeights, _copiesGradient;
-    private readonly float? _validationFraction, _sparseValidationFraction;
+    private readonly float? _validationFraction;
+    private readonly MlpOptionsBase _options;
     private readonly (LayerShape Shape, string Name)[] _layers;
     private readonly int _widest;
     private readonly long _parameters, _state;
@@ -87,8 +88,7 @@ internal sealed class MemoryEstimate
         _foldsFeatures = o.StandardizeFeatures;
         _separateValidation = separateValidation;
         _validationFraction = separateValidation ? null : o.ValidationFraction;
-        // The part a run on sparse rows holds out by default (ValidationSet.DefaultFraction), counted for any row count.
-        _sparseValidationFraction = separateValidation || o.ValidationFraction != null || o.NumberOfEpochs != null ? null : MlpDefaults.SparseValidationFraction;
+        _options = o;
         _restoresBestWeights = o.EarlyStopping is { RestoreBestWeights: true };
         _layers = new (LayerShape, string)[layers.Count];
         int width = features;
@@ -164,7 +164,8 @@ internal sealed class MemoryEstimate
         long rowWidth = featureFloats + _targets + (_weights ? 1 : 0);
         // The largest feature array per row: every feature dense, the non-zeros (indices or values) sparse.
         long featureArray = _nonZerosPerRow is double z ? (long)Math.Ceiling(z) : _features;
-        var fraction = _validationFraction ?? (_nonZerosPerRow != null ? _sparseValidationFraction : null);
+        // Without a fraction set, the part a run on sparse rows holds out by default.
+        var fraction = _validationFraction ?? (_separateValidation ? null : ValidationSet.DefaultFraction(_options, rows, _nonZerosPerRow != null));
         long validation = fraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
         long training = fraction is null ? rows : rows - validation;
         int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;

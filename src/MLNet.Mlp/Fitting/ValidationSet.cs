@@ -26,8 +26,13 @@ internal static class ValidationSet
     /// rows, else null.
     /// </summary>
     public static float? DefaultFraction(MlpOptionsBase options, TrainingData training)
-        => options.ValidationFraction is null && options.NumberOfEpochs is null && training.SparseFeatures != null
-           && training.Rows >= MlpDefaults.SparseValidationMinimumRows
+        => DefaultFraction(options, training.Rows, training.SparseFeatures != null);
+
+    /// <summary>As <see cref="DefaultFraction(MlpOptionsBase, TrainingData)"/>, for <paramref name="rows"/> rows that
+    /// are sparse or not (the memory estimate's view of the data before it is read).</summary>
+    public static float? DefaultFraction(MlpOptionsBase options, long rows, bool sparseFeatures)
+        => options.ValidationFraction is null && options.NumberOfEpochs is null && sparseFeatures
+           && rows >= MlpDefaults.SparseValidationMinimumRows
             ? MlpDefaults.SparseValidationFraction
             : null;
 
