@@ -142,54 +142,72 @@ public sealed class DenseLayer : Layer
 
     /// <summary>
     /// Forward on a sparse batch (this layer first in the network): Z[r, u] = b[u] + Σ x[r, j]·W[u, j] over the row's
-    /// non-zeros, row by row (<see cref="ForwardSparseRow(ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float})"/>);
-    /// input-major, the cores share the rows.
+    /// non-zeros, summed in their order from the bias (<see cref="SparseDenseProduct"/>); input-major, the cores share
+    /// the rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ForwardSparse(Training.SparseBatch input, Span<float> output, float[] cache, int rows, int maxThreads = 1)
     {
+        if (input.InputOffset is { } offset)
+        {
+            // Rows with an offset removed: b − offset·W is the bias the non-zeros add to.
+            if (!InputMajor) throw new InvalidOperationException("An input offset needs the first layer held input-major.");
+            if (input.ShiftedBias.Length != Units) input.ShiftedBias = new float[Units];
+            MatrixMultiply.Multiply(offset, false, WeightSpan, false, input.ShiftedBias, 1, Units, InputSize);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(OtherSpan, input.ShiftedBias, input.ShiftedBias);
+        }
         if (InputMajor) input.Pass.Forward(this, input, cache, rows, maxThreads);
         else ForwardSparseRows(input, cache, 0, rows);
         Activation.Forward(cache.AsSpan(0, rows * Units), output.Slice(0, rows * Units), Units);
     }
 
     /// <summary>The forward of rows [<paramref name="lo"/>, <paramref name="hi"/>) of a sparse batch, before the activation.</summary>
-    internal void ForwardSparseRows(Training.SparseBatch input, float[] z, int lo, int hi)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal unsafe void ForwardSparseRows(Training.SparseBatch input, float[] z, int lo, int hi)
     {
         var starts = input.RowStarts;
-        for (int r = lo; r < hi; r++)
-            ForwardSparseRow(input.Indices.AsSpan(starts[r], starts[r + 1] - starts[r]), input.Values.AsSpan(starts[r], starts[r + 1] - starts[r]), z.AsSpan(r * Units, Units));
+        if (!InputMajor)
+        {
+            for (int r = lo; r < hi; r++)
+                ForwardSparseRowUnitMajor(input.Indices.AsSpan(starts[r], starts[r + 1] - starts[r]), input.Values.AsSpan(starts[r], starts[r + 1] - starts[r]), z.AsSpan(r * Units, Units));
+            return;
+        }
+        fixed (int* pStarts = starts, pIndices = input.Indices)
+        fixed (float* pValues = input.Values, pw = WeightSpan, pBias = input.InputOffset != null ? input.ShiftedBias : OtherSpan, pz = z)
+            SparseDenseProduct.Forward(lo, hi, pStarts, pIndices, pValues, pw, Units, pBias, pz);
     }
 
     /// <summary>Forward of one sparse row (inference): the arithmetic of <see cref="ForwardSparse"/> for a one-row batch.</summary>
-    internal void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output, Span<float> cache)
+    internal unsafe void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output, Span<float> cache)
     {
         var z = cache.Slice(0, Units);
-        ForwardSparseRow(indices, values, z);
+        if (InputMajor)
+        {
+            int* starts = stackalloc int[] { 0, indices.Length };
+            fixed (int* pIndices = indices)
+            fixed (float* pValues = values, pw = WeightSpan, pBias = OtherSpan, pz = z)
+                SparseDenseProduct.Forward(0, 1, starts, pIndices, pValues, pw, Units, pBias, pz);
+        }
+        else
+        {
+            ForwardSparseRowUnitMajor(indices, values, z);
+        }
         Activation.Forward(z, output.Slice(0, Units), Units);
     }
 
-    // Z = b + Σ x_j·W[·, j] for one row, before the activation. Input-major, each non-zero adds x_j times the contiguous
-    // row W[j, ·]; else unit by unit. Both sum each Z[u] over the non-zeros in the same order, with the same roundings.
+    // Z[u] = b[u] + Σ x_j·W[u, j] for one row, before the activation: the chain SparseDenseProduct computes input-major,
+    // so both layouts give the same bits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> z)
+    private void ForwardSparseRowUnitMajor(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> z)
     {
         ReadOnlySpan<float> w = WeightSpan, bias = OtherSpan;
-        if (InputMajor)
-        {
-            // (w·x) + z, unfused, as the scalar loop below rounds it.
-            z.Clear();
-            for (int k = 0; k < indices.Length; k++) ScaledAdd.Into(w.Slice(indices[k] * Units, Units), values[k], z);
-            ElementwiseDriver.Apply<AddOperator>(z, bias, z);
-            return;
-        }
         int width = InputSize;
         for (int u = 0; u < Units; u++)
         {
             var wu = w.Slice(u * width, width);
-            float sum = 0f;
-            for (int k = 0; k < indices.Length; k++) sum += values[k] * wu[indices[k]];
-            z[u] = sum + bias[u];
+            float sum = bias[u];
+            for (int k = 0; k < indices.Length; k++) sum = float.MultiplyAddEstimate(wu[indices[k]], values[k], sum);
+            z[u] = sum;
         }
     }
 
@@ -203,11 +221,10 @@ public sealed class DenseLayer : Layer
     }
 
     /// <summary>
-    /// ∂L/∂W = δᵀ·X as a scatter into the columns of W the batch touches, and ∂L/∂b = Σ_rows δ; no input gradient
-    /// (the layer is first). The weight gradient is exactly zero in every other column: the columns the previous
-    /// batch wrote are cleared first (all of them when a transform may have written the whole gradient). Input-major,
-    /// each non-zero adds x[r, j] times δ[r, ·] to the contiguous gradient row of input j, the cores taking a slice of
-    /// the units each.
+    /// ∂L/∂W = δᵀ·X over the columns of W the batch touches, and ∂L/∂b = Σ_rows δ; no input gradient (the layer is
+    /// first). The weight gradient is exactly zero in every other column: the columns the previous batch wrote are
+    /// cleared (all of them when a transform may have written the whole gradient). Input-major, each touched gradient
+    /// row is Σ_r x[r, j]·δ[r, ·] over the column's non-zeros, the cores taking a share of the columns each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BackwardFromPreActivationSparse(Training.SparseBatch input, float[] delta, int rows, int maxThreads = 1)
@@ -236,30 +253,37 @@ public sealed class DenseLayer : Layer
                 for (int r = 0; r < rows; r++)
                 {
                     float d = delta[r * units + u];
-                    if (d == 0f) continue;
-                    for (int k = starts[r]; k < starts[r + 1]; k++) gu[indices[k]] += d * values[k];
+                    for (int k = starts[r]; k < starts[r + 1]; k++) gu[indices[k]] = float.MultiplyAddEstimate(d, values[k], gu[indices[k]]);
                 }
             }
         }
         ColumnSums.Compute(delta.AsSpan(0, rows * units), rows, units, OtherGradientSpan);
+        if (input.InputOffset is { } offset)
+        {
+            // Σ_r (x_r − offset) ⊗ δ_r = Σ_r x_r ⊗ δ_r − offset ⊗ Σ_r δ_r, and Σ_r δ_r is the bias gradient.
+            ReadOnlySpan<float> columnSums = OtherGradientSpan;
+            for (int j = 0; j < width; j++)
+                if (offset[j] != 0f) ScaledAdd.Into(columnSums, -offset[j], g.Slice(j * units, units));
+        }
         input.GradientWritten();
     }
 
-    /// <summary>The input-major gradient scatter for units [<paramref name="lo"/>, <paramref name="hi"/>): the previous
-    /// batch's rows cleared, then (δ·x) + g, unfused, as the unit-major loop rounds it, over the rows in order.</summary>
-    internal void BackwardSparseUnits(Training.SparseBatch input, float[] delta, int rows, int lo, int hi)
+    /// <summary>Input-major: clears the gradient rows of entries [<paramref name="lo"/>, <paramref name="hi"/>) of the
+    /// previous pass's columns that the current batch does not touch (it writes its own rows whole).</summary>
+    internal void ClearUntouchedGradientRows(Training.SparseBatch input, int lo, int hi)
     {
+        if (!input.GradientCleared) return;
         var g = WeightGradientSpan;
-        int units = Units, width = hi - lo;
-        if (input.GradientCleared)
-            foreach (int c in input.GradientColumns.AsSpan(0, input.GradientColumnCount)) g.Slice(c * units + lo, width).Clear();
-        var starts = input.RowStarts;
-        var indices = input.Indices;
-        var values = input.Values;
-        for (int r = 0; r < rows; r++)
-        {
-            var dr = delta.AsSpan(r * units + lo, width);
-            for (int k = starts[r]; k < starts[r + 1]; k++) ScaledAdd.Into(dr, values[k], g.Slice(indices[k] * units + lo, width));
-        }
+        foreach (int c in input.GradientColumns.AsSpan(lo, hi - lo))
+            if (!input.IsTouched(c)) g.Slice(c * Units, Units).Clear();
+    }
+
+    /// <summary>Input-major: gradient rows of the batch's column slots [<paramref name="slotLo"/>, <paramref name="slotHi"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal unsafe void WeightGradientSparseColumns(Training.SparseBatch input, float[] delta, int slotLo, int slotHi)
+    {
+        fixed (int* starts = input.ColumnStarts, rows = input.ColumnRows, columns = input.Touched)
+        fixed (float* values = input.ColumnValues, pDelta = delta, g = WeightGradientSpan)
+            SparseDenseProduct.WeightGradient(slotLo, slotHi, starts, rows, values, columns, pDelta, Units, g);
     }
 }

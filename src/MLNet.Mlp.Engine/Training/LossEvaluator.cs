@@ -29,9 +29,14 @@ internal sealed class LossEvaluator
             if (network.Layers[0] is DenseLayer) _sparse = new SparseBatch(data.FeatureCount, chunk, SparseBatch.MaxNonZeros(sparse, chunk));
             else _dense = new float[chunk * data.FeatureCount];
         }
+        else if (data.InputOffset != null)
+        {
+            _dense = new float[_workspace.Capacity * data.FeatureCount];
+        }
     }
 
-    // Sparse data: the chunk's rows, gathered sparse for a dense first layer or densified for any other.
+    // Sparse data: the chunk's rows, gathered sparse for a dense first layer or densified for any other; dense data with
+    // an input offset: the chunk's rows with the offset removed.
     private readonly int[]? _order;
     private readonly SparseBatch? _sparse;
     private readonly float[]? _dense;
@@ -54,7 +59,17 @@ internal sealed class LossEvaluator
         for (int start = 0; start < data.Rows; start += ws.Capacity)
         {
             int rows = Math.Min(ws.Capacity, data.Rows - start);
-            if (data.SparseFeatures is not { } sparse) _network.Forward(ws, data.Features.AsSpan(start * f, rows * f), rows, context);
+            if (data.SparseFeatures is not { } sparse)
+            {
+                ReadOnlySpan<float> x = data.Features.AsSpan(start * f, rows * f);
+                if (_dense != null)
+                {
+                    x.CopyTo(_dense);
+                    data.RemoveOffset(_dense, rows);
+                    x = _dense.AsSpan(0, rows * f);
+                }
+                _network.Forward(ws, x, rows, context);
+            }
             else if (_sparse != null)
             {
                 _sparse.Gather(sparse, _order.AsSpan(start, rows));

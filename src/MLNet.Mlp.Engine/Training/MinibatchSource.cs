@@ -48,7 +48,15 @@ internal sealed class MinibatchSource
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gather(int start, int rows, float[] features, int maxThreads, SparseBatch? sparse = null)
     {
-        if (_data.SparseFeatures is not { } rowsOf) _gather.Run(_data.Features, _data.FeatureCount, _order, start, rows, features, maxThreads);
+        if (_data.SparseFeatures is not { } rowsOf)
+        {
+            if (sparse != null) sparse.GatherNonZeros(_data.Features, _order.AsSpan(start, rows));
+            else
+            {
+                _gather.Run(_data.Features, _data.FeatureCount, _order, start, rows, features, maxThreads);
+                _data.RemoveOffset(features, rows);
+            }
+        }
         else if (sparse != null) sparse.Gather(rowsOf, _order.AsSpan(start, rows));
         else
         {

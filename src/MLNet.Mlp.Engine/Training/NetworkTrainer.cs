@@ -42,9 +42,10 @@ public static class NetworkTrainer
         if (validation != null) CheckShapes(network, validation, nameof(validation));
         if (network.Layers.Any(l => l is BatchNormLayer) && (train.Rows < 2 || options.BatchSize < 2))
             throw new ArgumentException($"Batch normalization needs at least two examples per batch; got {train.Rows} rows and batch size {options.BatchSize}.", nameof(options));
-        // A first layer trained on sparse rows is held input-major for the run (see DenseLayer.InputMajor), and given
-        // back in its documented layout however the run ends.
-        var sparseFirst = train.SparseFeatures != null ? network.Layers[0] as DenseLayer : null;
+        // A first layer trained on sparse rows (or dense rows whose zeros are skipped) is held input-major for the run
+        // (see DenseLayer.InputMajor), and given back in its documented layout however the run ends.
+        var sparseFirst = train.SparseFeatures != null || ZeroSkipping.Applies(network, train, Math.Min(options.BatchSize, train.Rows))
+            ? network.Layers[0] as DenseLayer : null;
         sparseFirst?.SetInputMajor(true, state.OptimizerState);
         try
         {

@@ -1,28 +1,74 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace MLNet.Mlp.Training;
 
 /// <summary>
 /// A minibatch of sparse rows (CSR) gathered for the first layer, with the distinct columns it touches, ascending:
-/// the rows of the first layer's weight matrix (as columns of W) that its gradient and a lazy update reach. Buffers
-/// are sized once for the largest batch the data can make, so a step allocates nothing.
+/// the rows of the first layer's weight matrix (as columns of W) that its gradient and a lazy update reach, and the
+/// same non-zeros by column (CSC) for the weight gradient. Its rows come from sparse data (<see cref="Gather"/>) or
+/// from dense rows whose zeros are skipped (<see cref="GatherNonZeros"/>). Buffers are sized once for the largest
+/// batch the data can make, so a step allocates nothing.
 /// </summary>
 internal sealed class SparseBatch
 {
     private readonly int[] _stamp;
+    // The slot of a touched column in Touched (valid where the stamp is current), then the fill pointers of the CSC layout.
+    private readonly int[] _slot, _fill;
+    private readonly bool _everyColumn;
     private int _currentStamp;
 
     /// <param name="columns">The feature count.</param>
     /// <param name="maxRows">The most rows a batch holds.</param>
     /// <param name="maxNonZeros">The most non-zeros a batch holds.</param>
     public SparseBatch(int columns, int maxRows, int maxNonZeros)
+        : this(columns, maxRows, maxNonZeros, everyColumn: false)
+    {
+    }
+
+    private SparseBatch(int columns, int maxRows, int maxNonZeros, bool everyColumn)
     {
         Columns = columns;
         RowStarts = new int[maxRows + 1];
-        Indices = new int[maxNonZeros];
-        Values = new float[maxNonZeros];
-        MaxTouched = Math.Min(columns, maxNonZeros);
+        // Eight more: GatherNonZeros stores whole vectors past the last non-zero.
+        Indices = new int[maxNonZeros + 8];
+        Values = new float[maxNonZeros + 8];
+        ColumnRows = new int[maxNonZeros];
+        ColumnValues = new float[maxNonZeros];
+        _everyColumn = everyColumn;
+        MaxTouched = everyColumn ? columns : Math.Min(columns, maxNonZeros);
         Touched = new int[MaxTouched];
-        _stamp = new int[columns];
+        ColumnStarts = new int[MaxTouched + 1];
+        _fill = new int[MaxTouched];
+        _stamp = everyColumn ? [] : new int[columns];
+        _slot = everyColumn ? [] : new int[columns];
+        if (everyColumn)
+        {
+            for (int c = 0; c < columns; c++) Touched[c] = c;
+            TouchedCount = columns;
+        }
     }
+
+    /// <summary>
+    /// A batch for dense rows of <paramref name="columns"/> features, gathered by <see cref="GatherNonZeros"/>: every
+    /// column is a slot, touched or not, so the weight gradient writes (zeroes) every row of the first layer and no
+    /// bookkeeping of the touched columns is needed.
+    /// </summary>
+    /// <param name="columns">The feature count.</param>
+    /// <param name="maxRows">The most rows a batch holds.</param>
+    /// <param name="inputOffset">Null, or the per-feature offset the first layer removes from the rows (<see cref="TrainingData.InputOffset"/>).</param>
+    public static SparseBatch ForDenseRows(int columns, int maxRows, float[]? inputOffset = null)
+        => new(columns, maxRows, maxRows * columns, everyColumn: true) { InputOffset = inputOffset };
+
+    /// <summary>Null, or the per-feature values the first layer subtracts from the rows (only for dense rows): it
+    /// computes with b − offset·W as the bias and adds −offset ⊗ Σ_r δ_r to its weight gradient.</summary>
+    public float[]? InputOffset { get; private init; }
+
+    /// <summary>The first layer's bias with the offset folded in, computed each forward pass (sized on first use).</summary>
+    public float[] ShiftedBias { get; set; } = [];
 
     /// <summary>The feature count.</summary>
     public int Columns { get; }
@@ -40,13 +86,30 @@ internal sealed class SparseBatch
 
     public float[] Values { get; }
 
-    /// <summary>The distinct columns of the batch, ascending (the first <see cref="TouchedCount"/>).</summary>
+    /// <summary>The non-zeros of the current batch.</summary>
+    public int NonZeroCount => RowStarts[Rows];
+
+    /// <summary>The column slots of the batch, ascending (the first <see cref="TouchedCount"/>): its distinct columns,
+    /// or every column for dense rows.</summary>
     public int[] Touched { get; }
 
     public int TouchedCount { get; private set; }
 
     /// <summary>The most distinct columns a batch can touch.</summary>
     public int MaxTouched { get; }
+
+    /// <summary>CSC offsets: the non-zeros of column <see cref="Touched"/>[s] are entries [ColumnStarts[s], ColumnStarts[s + 1])
+    /// of <see cref="ColumnRows"/> and <see cref="ColumnValues"/>, rows ascending.</summary>
+    public int[] ColumnStarts { get; }
+
+    /// <summary>The batch row of each non-zero, by column.</summary>
+    public int[] ColumnRows { get; }
+
+    /// <summary>The value of each non-zero, by column.</summary>
+    public float[] ColumnValues { get; }
+
+    /// <summary>Whether <paramref name="column"/> is one of the current batch's slots.</summary>
+    public bool IsTouched(int column) => _everyColumn || _stamp[column] == _currentStamp;
 
     /// <summary>
     /// The columns whose entries of the first layer's weight gradient may be non-zero (those of the last backward
@@ -73,8 +136,10 @@ internal sealed class SparseBatch
     }
 
     /// <summary>Gathers rows <paramref name="order"/>[start .. start + rows) of <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gather(SparseRows source, ReadOnlySpan<int> order)
     {
+        if (_everyColumn) throw new InvalidOperationException("A batch for dense rows gathers with GatherNonZeros.");
         int pos = 0;
         int stamp = ++_currentStamp, touched = 0;
         for (int i = 0; i < order.Length; i++)
@@ -96,6 +161,110 @@ internal sealed class SparseBatch
         // Ascending, so that the gradient scatter and the lazy update walk each weight row forwards.
         Array.Sort(Touched, 0, touched);
         TouchedCount = touched;
+        var starts = ColumnStarts;
+        Array.Clear(starts, 0, touched + 1);
+        for (int s = 0; s < touched; s++) _slot[Touched[s]] = s;
+        for (int k = 0; k < pos; k++) starts[_slot[Indices[k]] + 1]++;
+        LayOutByColumn(_slot);
+    }
+
+    /// <summary>Gathers the non-zeros of dense rows <paramref name="order"/> of <paramref name="features"/>
+    /// ([rows × <see cref="Columns"/>]) into a batch made by <see cref="ForDenseRows"/>; zeros (of either sign) are left out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void GatherNonZeros(float[] features, ReadOnlySpan<int> order)
+    {
+        if (!_everyColumn) throw new InvalidOperationException("Only a batch made by ForDenseRows gathers dense rows.");
+        int width = Columns, pos = 0;
+        Array.Clear(ColumnStarts);
+        fixed (float* x = features, values = Values)
+        fixed (int* indices = Indices, columnStarts = ColumnStarts)
+        {
+            // Counted one place on, as LayOutByColumn expects.
+            int* counts = columnStarts + 1;
+            for (int i = 0; i < order.Length; i++)
+            {
+                float* row = x + (nint)order[i] * width;
+                // The rows lie scattered over an array far larger than the caches: the next rows are fetched while this
+                // one is scanned, or the scan waits on memory one cache line at a time.
+                if (Sse.IsSupported && i + PrefetchDistance < order.Length)
+                {
+                    float* ahead = x + (nint)order[i + PrefetchDistance] * width;
+                    for (int offset = 0; offset < width; offset += 16) Sse.Prefetch0(ahead + offset);
+                }
+                int j = 0;
+                // Branch-free: the non-zeros of 8 (4) columns are packed to the front of a vector and the whole vector is
+                // stored, the next store starting after the non-zeros (a branch per non-zero would mispredict on most).
+                if (Avx2.IsSupported)
+                {
+                    var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                    for (; j <= width - 8; j += 8)
+                    {
+                        var v = Vector256.Load(row + j);
+                        var nonZero = ~Vector256.Equals(v, Vector256<float>.Zero).AsInt32();
+                        uint mask = nonZero.ExtractMostSignificantBits();
+                        var pack = Vector256.Load(PackOrder + 8 * mask);
+                        Avx2.PermuteVar8x32(v, pack).Store(values + pos);
+                        Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).Store(indices + pos);
+                        (Vector256.Load(counts + j) - nonZero).Store(counts + j);
+                        pos += BitOperations.PopCount(mask);
+                    }
+                }
+                for (; j < width; j++)
+                {
+                    float v = row[j];
+                    int nonZero = v != 0f ? 1 : 0;
+                    values[pos] = v;
+                    indices[pos] = j;
+                    counts[j] += nonZero;
+                    pos += nonZero;
+                }
+                RowStarts[i + 1] = pos;
+            }
+        }
+        Rows = order.Length;
+        LayOutByColumn(null);
+    }
+
+    private const int PrefetchDistance = 2;
+
+    // For each 8-bit mask, the lanes whose bit is set, in order, then the rest: the permutation that packs a vector's flagged lanes.
+    private static readonly unsafe int* PackOrder = CreatePackOrder();
+
+    private static unsafe int* CreatePackOrder()
+    {
+        var table = (int*)NativeMemory.AlignedAlloc(256 * 8 * sizeof(int), 32);
+        for (int mask = 0; mask < 256; mask++)
+        {
+            int k = 0;
+            for (int lane = 0; lane < 8; lane++) if ((mask & (1 << lane)) != 0) table[8 * mask + k++] = lane;
+            for (int lane = 0; lane < 8; lane++) if ((mask & (1 << lane)) == 0) table[8 * mask + k++] = lane;
+        }
+        return table;
+    }
+
+    // ColumnStarts holds each slot's count one place on: sums them into offsets, then copies the non-zeros there row
+    // by row, so each column's entries are ascending by row. slotOf maps a column to its slot (null: the column itself).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LayOutByColumn(int[]? slotOf)
+    {
+        var starts = ColumnStarts;
+        int slots = TouchedCount;
+        for (int s = 0; s < slots; s++) starts[s + 1] += starts[s];
+        var fill = _fill;
+        Array.Copy(starts, fill, slots);
+        var indices = Indices;
+        var values = Values;
+        var rowsOut = ColumnRows;
+        var valuesOut = ColumnValues;
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int k = RowStarts[r], end = RowStarts[r + 1]; k < end; k++)
+            {
+                int at = fill[slotOf != null ? slotOf[indices[k]] : indices[k]]++;
+                rowsOut[at] = r;
+                valuesOut[at] = values[k];
+            }
+        }
     }
 
     /// <summary>Records that the weight gradient is now non-zero only in the current batch's columns.</summary>

@@ -5,8 +5,8 @@ namespace MLNet.Mlp.Training;
 
 /// <summary>
 /// The input-major sparse first layer's forward and weight-gradient passes shared between the cores: the forward pass
-/// in chunks of rows, the gradient scatter in chunks of units (each chunk adds to its own slice of every touched
-/// gradient row, rows in order), so every element is summed in the serial order and the bits do not depend on the
+/// in chunks of rows, the weight gradient in chunks of the batch's columns with about equal non-zeros (each gradient
+/// row written whole by one chunk), so every element is summed in the same order and the bits do not depend on the
 /// thread count. One per <see cref="SparseBatch"/>, whose caller owns it: a step allocates nothing.
 /// </summary>
 internal sealed class SparseFirstLayerPass : IChunkedWork
@@ -21,7 +21,8 @@ internal sealed class SparseFirstLayerPass : IChunkedWork
     public void Forward(DenseLayer layer, SparseBatch batch, float[] z, int rows, int maxThreads)
         => Run(layer, batch, z, rows, backward: false, maxThreads);
 
-    /// <summary>Adds δ[r, ·]·x[r, j] to gradient row j for every non-zero (the rows the previous pass wrote are cleared first).</summary>
+    /// <summary>Writes gradient row j = Σ_r x[r, j]·δ[r, ·] for every column j of the batch, and clears the rows the
+    /// previous pass wrote that this batch does not touch.</summary>
     public void Backward(DenseLayer layer, SparseBatch batch, float[] delta, int rows, int maxThreads)
         => Run(layer, batch, delta, rows, backward: true, maxThreads);
 
@@ -30,10 +31,10 @@ internal sealed class SparseFirstLayerPass : IChunkedWork
         (_layer, _batch, _values, _rows, _backward) = (layer, batch, values, rows, backward);
         long macs = (long)batch.RowStarts[rows] * layer.Units;
         // Small passes stay on the calling thread, as small products do.
-        int chunks = maxThreads > 1 && macs >= DenseLayer.SharedMinMacs ? (backward ? Math.Max(1, layer.Units / 64) : Math.Min(rows, maxThreads)) : 1;
+        int chunks = maxThreads > 1 && macs >= DenseLayer.SharedMinMacs ? Math.Min(backward ? batch.TouchedCount : rows, maxThreads) : 1;
         try
         {
-            ParallelChunks.Run(this, Math.Min(chunks, maxThreads), maxThreads);
+            ParallelChunks.Run(this, Math.Max(1, chunks), maxThreads);
         }
         finally
         {
@@ -46,13 +47,33 @@ internal sealed class SparseFirstLayerPass : IChunkedWork
     {
         if (_backward)
         {
-            var (lo, hi) = ParallelChunks.ElementRange(_layer!.Units, index, chunks);
-            _layer.BackwardSparseUnits(_batch!, _values, _rows, lo, hi);
+            var batch = _batch!;
+            var (lo, hi) = ParallelChunks.ElementRange(batch.GradientColumnCount, index, chunks);
+            _layer!.ClearUntouchedGradientRows(batch, lo, hi);
+            _layer.WeightGradientSparseColumns(batch, _values, ColumnSlot(batch, index, chunks), ColumnSlot(batch, index + 1, chunks));
         }
         else
         {
             int lo = (int)((long)_rows * index / chunks), hi = (int)((long)_rows * (index + 1) / chunks);
             _layer!.ForwardSparseRows(_batch!, _values, lo, hi);
         }
+    }
+
+    // The first column slot of chunk `index`: chunks split the batch's non-zeros about evenly, at column boundaries.
+    // The lower bound of the target among the starts, so that chunk 0 starts at slot 0 even when leading columns are empty.
+    private static int ColumnSlot(SparseBatch batch, int index, int chunks)
+    {
+        if (index <= 0) return 0;
+        if (index >= chunks) return batch.TouchedCount;
+        long target = (long)batch.NonZeroCount * index / chunks;
+        var starts = batch.ColumnStarts;
+        int lo = 0, hi = batch.TouchedCount;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (starts[mid] < target) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 }

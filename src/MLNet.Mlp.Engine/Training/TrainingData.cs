@@ -91,6 +91,46 @@ public sealed class TrainingData
     /// <summary>Number of examples.</summary>
     public int Rows { get; }
 
+    private float[]? _inputOffset;
+
+    /// <summary>
+    /// Null, or one value per feature subtracted from every row wherever the rows are read (the network sees x − offset):
+    /// a centering kept out of the stored rows, so that their zeros stay zeros and the first layer can skip them
+    /// (<see cref="ZeroSkipping"/>), which then folds the offset into its bias and weight gradient.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set on sparse data, or not one finite value per feature.</exception>
+    internal float[]? InputOffset
+    {
+        get => _inputOffset;
+        set
+        {
+            if (value != null)
+            {
+                if (SparseFeatures != null) throw new ArgumentException("Sparse rows take no input offset.", nameof(value));
+                if (value.Length != FeatureCount) throw new ArgumentException($"Expected {FeatureCount} offsets but got {value.Length}.", nameof(value));
+                if (FiniteCheck.IndexOfNonFinite(value) is int i and >= 0) throw new ArgumentException($"Offset {i} ({value[i]}) is not finite.", nameof(value));
+            }
+            _inputOffset = value;
+        }
+    }
+
+    /// <summary>Subtracts <see cref="InputOffset"/> (when set) from <paramref name="rows"/> rows of features in <paramref name="buffer"/>.</summary>
+    internal void RemoveOffset(Span<float> buffer, int rows)
+    {
+        if (_inputOffset is not { } offset) return;
+        int f = FeatureCount;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = buffer.Slice(r * f, f);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(row, offset, row);
+        }
+    }
+
+    /// <summary>The share of feature values that are not zero (counted on each call: the rows may be rescaled in place).</summary>
+    internal double NonZeroFraction => SparseFeatures is { } sparse
+        ? sparse.NonZeroCount / ((double)sparse.Rows * sparse.Columns)
+        : (Features.Length - ZeroCount.Of(Features)) / (double)Features.Length;
+
     private static void RequireFinite(float[] values, int width, string what, string parameter)
     {
         int i = Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(values);

@@ -63,6 +63,12 @@ internal sealed class TrainingRun
             if (options.SparseUpdates == SparseUpdateMode.Lazy && LazyFirstLayerUpdate.Supports(options.Optimizer, options.GradientTransforms, out _))
                 _lazy = new LazyFirstLayerUpdate(network, options.Optimizer, _sparse.MaxTouched);
         }
+        else if (ZeroSkipping.Applies(network, train, batchSize))
+        {
+            // Dense data keeps dense steps: only the first layer's passes skip the zeros.
+            _sparse = SparseBatch.ForDenseRows(train.FeatureCount, batchSize, train.InputOffset);
+            _step.SparseInput = _sparse;
+        }
         // Lazy sparse steps check their result before writing it back, so without batch norm the weights are never
         // left non-finite: no copy of a first layer of 10⁵–10⁶ inputs (and its moments) is kept for a restore.
         _divergence = new DivergenceGuard(state, keepsSnapshot: _lazy is null || _hasBatchNorm) { AlwaysRestore = options.RestoreLastEpochOnDivergence };

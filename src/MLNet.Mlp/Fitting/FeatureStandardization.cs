@@ -131,15 +131,26 @@ internal sealed class FeatureStandardization
 
     /// <summary>Standardizes <paramref name="data"/>'s feature rows in place: the arrays a fit read are its own, and a
     /// copy of the largest buffer of the fit would double its memory.</summary>
-    public void ApplyInPlace(TrainingData data)
+    /// <param name="data">Dense rows.</param>
+    /// <param name="keepZeros">Scale the rows only, x/s, and leave the centering μ/s to the engine as the data's
+    /// <see cref="TrainingData.InputOffset"/>: the network sees the same standardized inputs, while rows that are mostly
+    /// zeros (images on a blank background, counts) keep them, so its first layer can skip them
+    /// (<see cref="ZeroSkipping"/>).</param>
+    public void ApplyInPlace(TrainingData data, bool keepZeros = false)
     {
         if (data.SparseFeatures != null)
             throw new InvalidOperationException("The model was trained on standardized dense features and cannot continue on sparse rows, which are not standardized: train a new model, or set StandardizeFeatures to false for both.");
         int f = RequireWidth(data.FeatureCount);
         var x = data.Features;
-        var mean = Array.ConvertAll(Mean, m => (double)m);
+        var mean = Array.ConvertAll(Mean, m => keepZeros ? 0.0 : m);
         var scale = Array.ConvertAll(Scale, v => (double)v);
         for (int r = 0; r < data.Rows; r++) StandardizeRow(x.AsSpan(r * f, f), mean, scale);
+        if (keepZeros)
+        {
+            var offset = new float[f];
+            for (int j = 0; j < f; j++) offset[j] = (float)(Mean[j] / (double)Scale[j]);
+            data.InputOffset = offset;
+        }
     }
 
     // x ← (float)((x − μ)/s) in double, as vectors where the machine has them: widening, the difference, the quotient

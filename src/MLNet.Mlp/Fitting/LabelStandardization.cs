@@ -51,6 +51,6 @@ internal sealed class LabelStandardization
         for (int i = 0; i < targets.Length; i++) targets[i] = (data.Targets[i] - Mean[i % w]) / Scale[i % w];
         return data.SparseFeatures is { } sparse
             ? new TrainingData(sparse, targets, w, data.Weights)
-            : new TrainingData(data.Features, data.FeatureCount, targets, w, data.Weights);
+            : new TrainingData(data.Features, data.FeatureCount, targets, w, data.Weights) { InputOffset = data.InputOffset };
     }
 }

@@ -78,6 +78,6 @@ internal static class ValidationSet
             data.Targets.AsSpan(rows[i] * t, t).CopyTo(targets.AsSpan(i * t));
             if (weights != null) weights[i] = data.Weights![rows[i]];
         }
-        return sparse != null ? new TrainingData(sparse, targets, t, weights) : new TrainingData(features, f, targets, t, weights);
+        return sparse != null ? new TrainingData(sparse, targets, t, weights) : new TrainingData(features, f, targets, t, weights) { InputOffset = data.InputOffset };
     }
 }

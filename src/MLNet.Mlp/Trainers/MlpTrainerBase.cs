@@ -143,7 +143,8 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         if (features != null)
         {
             // In place: the arrays were read (or split) for this fit alone.
-            features.ApplyInPlace(training);
+            // Rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
+            features.ApplyInPlace(training, keepZeros: ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows)));
             if (validation != null) features.ApplyInPlace(validation);
         }
         if (standardization != null)

@@ -92,6 +92,68 @@ public class FeatureStandardizationTests
         Assert.Equal([2f, 1f, 1f], s.Scale);
     }
 
+    [Fact]
+    public void StandardizingWhileKeepingZerosScalesTheRowsAndLeavesTheCenteringAsTheInputOffset()
+    {
+        var random = new Random(22);
+        const int rows = 6, f = 13;
+        var features = Enumerable.Range(0, rows * f).Select(i => i % 3 == 0 ? (float)(random.NextDouble() * 50) : 0f).ToArray();
+        var s = FeatureStandardization.Fit(new TrainingData((float[])features.Clone(), f, new float[rows], 1));
+        var kept = new TrainingData((float[])features.Clone(), f, new float[rows], 1);
+        var centered = new TrainingData((float[])features.Clone(), f, new float[rows], 1);
+
+        s.ApplyInPlace(kept, keepZeros: true);
+        s.ApplyInPlace(centered);
+
+        Assert.Null(centered.InputOffset);
+        var offset = Assert.IsType<float[]>(kept.InputOffset);
+        for (int i = 0; i < features.Length; i++)
+        {
+            int j = i % f;
+            Assert.Equal(features[i] == 0f, kept.Features[i] == 0f);
+            Assert.Equal((float)(features[i] / (double)s.Scale[j]), kept.Features[i]);
+            // What the network sees, x/s − μ/s, is the centered standardization up to float rounding.
+            Assert.True(Math.Abs(kept.Features[i] - offset[j] - centered.Features[i]) <= 1e-5f * (1 + Math.Abs(centered.Features[i])));
+        }
+    }
+
+    [Fact]
+    public void MostlyZeroImagesTrainedInLargeBatchesScoreAsTheirTrainingNetworkOnCenteredRows()
+    {
+        // 28×28 "images": a blank background with a lit patch whose position is the class. Batches of 128 rows of
+        // rows 85 % zeros: the trainer keeps the zeros and centers through the input offset (ZeroSkipping).
+        var ml = new MLContext(seed: 1);
+        const int rows = 600, f = 784;
+        var random = new Random(23);
+        var features = new float[rows * f];
+        var labels = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int label = r % 4;
+            labels[r] = label;
+            int top = 4 + 12 * (label / 2) + random.Next(4), left = 4 + 12 * (label % 2) + random.Next(4);
+            for (int y = top; y < top + 8; y++)
+                for (int x = left; x < left + 8; x++) features[r * f + y * 28 + x] = (float)(0.5 + 0.5 * random.NextDouble());
+        }
+        var data = CompatibilityData.ScalarLabels(ml, features, f, labels);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassOptions { BatchSize = 128, NumberOfEpochs = 8, Seed = 3 }));
+        var standardizedData = new TrainingData((float[])features.Clone(), f, new float[rows], 1);
+        Assert.True(ZeroSkipping.Suits(standardizedData, 128));
+
+        var trained = pipeline.Fit(data);
+        var model = trained.LastTransformer.Model;
+
+        var metrics = ml.MulticlassClassification.Evaluate(trained.Transform(data));
+        Assert.True(metrics.MicroAccuracy > 0.95, $"accuracy {metrics.MicroAccuracy}");
+        var standardization = Assert.IsType<FeatureStandardization>(model.FeatureStandardization);
+        standardization.ApplyInPlace(standardizedData);
+        var expected = Logits(model.TrainingState!.Network, standardizedData.Features, rows);
+        var actual = Logits(model.Network, features, rows);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4 * (1 + Math.Abs(expected[i])), $"output {i}: folded {actual[i]} vs {expected[i]}");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

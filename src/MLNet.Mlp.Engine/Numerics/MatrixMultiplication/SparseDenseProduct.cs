@@ -1,0 +1,225 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MLNet.Mlp.Numerics.MatrixMultiplication;
+
+/// <summary>
+/// The products of a first dense layer held input-major (W as [inputs × units]) with a batch given by its non-zeros:
+/// the forward pass Z = b + X·W over CSR rows, and the weight gradient G = Xᵀ·δ over the batch's columns (CSC).
+/// </summary>
+/// <remarks>
+/// Both keep a block of eight vectors of units in registers (the widest width first, then narrower blocks for what
+/// is left, so that a layer of 100 units still runs eight chains at a time) while they walk one row's (or one column's)
+/// non-zeros, so each multiply-add costs one load of W (or δ) and nothing is stored until the block is done; a block
+/// of W (or δ) is reused from the L2 cache by every row (column). Each output element is one chain
+/// acc = MultiplyAddEstimate(w, x, acc) over the non-zeros in order, starting from the bias (forward) or zero
+/// (gradient), whatever the vector width and the block it falls in, and the unit-major reference loops in
+/// <see cref="Layers.DenseLayer"/> compute the same chain; so the bits depend on the instruction set (fused where
+/// the hardware has FMA), never on the thread count.
+/// </remarks>
+internal static unsafe class SparseDenseProduct
+{
+    private const int Block = 8;
+
+    /// <summary>z[r, ·] = bias + Σ_k values[k]·w[indices[k], ·] for rows [<paramref name="rowLo"/>, <paramref name="rowHi"/>).</summary>
+    /// <param name="rowLo">The first row.</param>
+    /// <param name="rowHi">The row after the last.</param>
+    /// <param name="rowStarts">CSR offsets of the rows into <paramref name="indices"/> and <paramref name="values"/>.</param>
+    /// <param name="indices">The column (input) of each non-zero.</param>
+    /// <param name="values">The value of each non-zero.</param>
+    /// <param name="w">[inputs × <paramref name="units"/>].</param>
+    /// <param name="units">The layer's width.</param>
+    /// <param name="bias">The bias, <paramref name="units"/> values.</param>
+    /// <param name="z">[rows × <paramref name="units"/>], row r written in full.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(int rowLo, int rowHi, int* rowStarts, int* indices, float* values, float* w, int units, float* bias, float* z)
+        => Run(rowLo, rowHi, rowStarts, indices, values, w, units, bias, z, null);
+
+    /// <summary>
+    /// g[j, ·] = Σ_e columnValues[e]·delta[columnRows[e], ·] for the inputs j = <paramref name="columns"/>[s] of slots
+    /// s in [<paramref name="slotLo"/>, <paramref name="slotHi"/>), each gradient row written in full (not added to).
+    /// </summary>
+    /// <param name="slotLo">The first slot.</param>
+    /// <param name="slotHi">The slot after the last.</param>
+    /// <param name="columnStarts">CSC offsets of the slots into <paramref name="columnRows"/> and <paramref name="columnValues"/>.</param>
+    /// <param name="columnRows">The batch row of each non-zero, ascending within a slot.</param>
+    /// <param name="columnValues">The value of each non-zero.</param>
+    /// <param name="columns">The input each slot stands for.</param>
+    /// <param name="delta">[rows × <paramref name="units"/>].</param>
+    /// <param name="units">The layer's width.</param>
+    /// <param name="g">[inputs × <paramref name="units"/>].</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightGradient(int slotLo, int slotHi, int* columnStarts, int* columnRows, float* columnValues, int* columns,
+        float* delta, int units, float* g)
+        => Run(slotLo, slotHi, columnStarts, columnRows, columnValues, delta, units, null, g, columns);
+
+    // For items i in [lo, hi): row outputRows[i] (or i) of output = initial (or 0) + Σ_k x[k]·m[index[k], ·] over
+    // entries [starts[i], starts[i + 1]).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(int lo, int hi, int* starts, int* index, float* x, float* m, int units, float* initial, float* output, int* outputRows)
+    {
+        int u = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; u + Block * Vector512<float>.Count <= units; u += Block * Vector512<float>.Count)
+                for (int i = lo; i < hi; i++)
+                    Chains512(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
+                        output + (nint)(outputRows != null ? outputRows[i] : i) * units + u);
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; u + Block * Vector256<float>.Count <= units; u += Block * Vector256<float>.Count)
+                for (int i = lo; i < hi; i++)
+                    Chains256(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
+                        output + (nint)(outputRows != null ? outputRows[i] : i) * units + u);
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; u + Block * Vector128<float>.Count <= units; u += Block * Vector128<float>.Count)
+                for (int i = lo; i < hi; i++)
+                    Chains128(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
+                        output + (nint)(outputRows != null ? outputRows[i] : i) * units + u);
+        }
+
+        if (u < units)
+        {
+            for (int i = lo; i < hi; i++)
+                NarrowChains(starts[i], starts[i + 1], index, x, m, units, u, initial, output + (nint)(outputRows != null ? outputRows[i] : i) * units);
+        }
+    }
+
+    // Eight chains of one vector each: out[0 .. 8V) = start + Σ_k x_k·m[index_k, 0 .. 8V) (m already offset to the block).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chains512(int k0, int k1, int* index, float* x, float* m, int stride, float* start, float* output)
+    {
+        const int V = 16;
+        Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7;
+        if (start != null)
+        {
+            a0 = Vector512.Load(start); a1 = Vector512.Load(start + V); a2 = Vector512.Load(start + 2 * V); a3 = Vector512.Load(start + 3 * V);
+            a4 = Vector512.Load(start + 4 * V); a5 = Vector512.Load(start + 5 * V); a6 = Vector512.Load(start + 6 * V); a7 = Vector512.Load(start + 7 * V);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512<float>.Zero;
+        }
+
+        for (int k = k0; k < k1; k++)
+        {
+            float* p = m + (nint)index[k] * stride;
+            var xv = Vector512.Create(x[k]);
+            a0 = Vector512.MultiplyAddEstimate(Vector512.Load(p), xv, a0);
+            a1 = Vector512.MultiplyAddEstimate(Vector512.Load(p + V), xv, a1);
+            a2 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 2 * V), xv, a2);
+            a3 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 3 * V), xv, a3);
+            a4 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 4 * V), xv, a4);
+            a5 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 5 * V), xv, a5);
+            a6 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 6 * V), xv, a6);
+            a7 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 7 * V), xv, a7);
+        }
+
+        a0.Store(output); a1.Store(output + V); a2.Store(output + 2 * V); a3.Store(output + 3 * V);
+        a4.Store(output + 4 * V); a5.Store(output + 5 * V); a6.Store(output + 6 * V); a7.Store(output + 7 * V);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chains256(int k0, int k1, int* index, float* x, float* m, int stride, float* start, float* output)
+    {
+        const int V = 8;
+        Vector256<float> a0, a1, a2, a3, a4, a5, a6, a7;
+        if (start != null)
+        {
+            a0 = Vector256.Load(start); a1 = Vector256.Load(start + V); a2 = Vector256.Load(start + 2 * V); a3 = Vector256.Load(start + 3 * V);
+            a4 = Vector256.Load(start + 4 * V); a5 = Vector256.Load(start + 5 * V); a6 = Vector256.Load(start + 6 * V); a7 = Vector256.Load(start + 7 * V);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector256<float>.Zero;
+        }
+
+        for (int k = k0; k < k1; k++)
+        {
+            float* p = m + (nint)index[k] * stride;
+            var xv = Vector256.Create(x[k]);
+            a0 = Vector256.MultiplyAddEstimate(Vector256.Load(p), xv, a0);
+            a1 = Vector256.MultiplyAddEstimate(Vector256.Load(p + V), xv, a1);
+            a2 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 2 * V), xv, a2);
+            a3 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 3 * V), xv, a3);
+            a4 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 4 * V), xv, a4);
+            a5 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 5 * V), xv, a5);
+            a6 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 6 * V), xv, a6);
+            a7 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 7 * V), xv, a7);
+        }
+
+        a0.Store(output); a1.Store(output + V); a2.Store(output + 2 * V); a3.Store(output + 3 * V);
+        a4.Store(output + 4 * V); a5.Store(output + 5 * V); a6.Store(output + 6 * V); a7.Store(output + 7 * V);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chains128(int k0, int k1, int* index, float* x, float* m, int stride, float* start, float* output)
+    {
+        const int V = 4;
+        Vector128<float> a0, a1, a2, a3, a4, a5, a6, a7;
+        if (start != null)
+        {
+            a0 = Vector128.Load(start); a1 = Vector128.Load(start + V); a2 = Vector128.Load(start + 2 * V); a3 = Vector128.Load(start + 3 * V);
+            a4 = Vector128.Load(start + 4 * V); a5 = Vector128.Load(start + 5 * V); a6 = Vector128.Load(start + 6 * V); a7 = Vector128.Load(start + 7 * V);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector128<float>.Zero;
+        }
+
+        for (int k = k0; k < k1; k++)
+        {
+            float* p = m + (nint)index[k] * stride;
+            var xv = Vector128.Create(x[k]);
+            a0 = Vector128.MultiplyAddEstimate(Vector128.Load(p), xv, a0);
+            a1 = Vector128.MultiplyAddEstimate(Vector128.Load(p + V), xv, a1);
+            a2 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 2 * V), xv, a2);
+            a3 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 3 * V), xv, a3);
+            a4 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 4 * V), xv, a4);
+            a5 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 5 * V), xv, a5);
+            a6 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 6 * V), xv, a6);
+            a7 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 7 * V), xv, a7);
+        }
+
+        a0.Store(output); a1.Store(output + V); a2.Store(output + 2 * V); a3.Store(output + 3 * V);
+        a4.Store(output + 4 * V); a5.Store(output + 5 * V); a6.Store(output + 6 * V); a7.Store(output + 7 * V);
+    }
+
+    // The units [from, stride) a whole block does not cover: one vector at a time at the widest width, then one element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowChains(int k0, int k1, int* index, float* x, float* m, int stride, int from, float* start, float* output)
+    {
+        int u = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; u + Vector256<float>.Count <= stride; u += Vector256<float>.Count)
+            {
+                var a = start != null ? Vector256.Load(start + u) : Vector256<float>.Zero;
+                for (int k = k0; k < k1; k++) a = Vector256.MultiplyAddEstimate(Vector256.Load(m + (nint)index[k] * stride + u), Vector256.Create(x[k]), a);
+                a.Store(output + u);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; u + Vector128<float>.Count <= stride; u += Vector128<float>.Count)
+            {
+                var a = start != null ? Vector128.Load(start + u) : Vector128<float>.Zero;
+                for (int k = k0; k < k1; k++) a = Vector128.MultiplyAddEstimate(Vector128.Load(m + (nint)index[k] * stride + u), Vector128.Create(x[k]), a);
+                a.Store(output + u);
+            }
+        }
+
+        for (; u < stride; u++)
+        {
+            float a = start != null ? start[u] : 0f;
+            for (int k = k0; k < k1; k++) a = float.MultiplyAddEstimate(m[(nint)index[k] * stride + u], x[k], a);
+            output[u] = a;
+        }
+    }
+}
