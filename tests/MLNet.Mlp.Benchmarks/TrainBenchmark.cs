@@ -53,6 +53,9 @@ internal static class TrainBenchmark
                 BatchSize = workload.BatchSize,
                 NumberOfEpochs = epochs,
                 Seed = 0,
+                // The pixels as the PyTorch peer trains on them, in [0, 1]: the same inputs on both sides. (The trainer's
+                // default per-feature standardization is measured on MNIST by `defaults --mnist-only`.)
+                StandardizeFeatures = false,
                 NumberOfThreads = threads,
             }));
         var clock = Stopwatch.StartNew();

@@ -50,7 +50,7 @@ internal sealed class MinibatchSource
     {
         if (_data.SparseFeatures is not { } rowsOf)
         {
-            if (sparse != null) sparse.GatherNonZeros(_data.Features, _order.AsSpan(start, rows));
+            if (sparse != null) sparse.GatherNonZeros(_data.Features, _order, start, rows, maxThreads);
             else
             {
                 _gather.Run(_data.Features, _data.FeatureCount, _order, start, rows, features, maxThreads);

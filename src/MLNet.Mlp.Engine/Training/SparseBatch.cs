@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MLNet.Mlp.Numerics.Parallel;
 
 namespace MLNet.Mlp.Training;
 
@@ -168,61 +169,124 @@ internal sealed class SparseBatch
         LayOutByColumn(_slot);
     }
 
-    /// <summary>Gathers the non-zeros of dense rows <paramref name="order"/> of <paramref name="features"/>
-    /// ([rows × <see cref="Columns"/>]) into a batch made by <see cref="ForDenseRows"/>; zeros (of either sign) are left out.</summary>
+    /// <summary>Gathers the non-zeros of dense rows <paramref name="order"/>[<paramref name="start"/> ..
+    /// <paramref name="start"/> + <paramref name="rows"/>) of <paramref name="features"/> ([rows × <see cref="Columns"/>])
+    /// into a batch made by <see cref="ForDenseRows"/>; zeros (of either sign) are left out. Up to
+    /// <paramref name="maxThreads"/> cores scan a share of the rows each; the batch is the same for any count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void GatherNonZeros(float[] features, ReadOnlySpan<int> order)
+    public void GatherNonZeros(float[] features, int[] order, int start, int rows, int maxThreads = 1)
     {
         if (!_everyColumn) throw new InvalidOperationException("Only a batch made by ForDenseRows gathers dense rows.");
-        int width = Columns, pos = 0;
+        int width = Columns;
+        int parts = maxThreads > 1 && (long)rows * width >= ParallelMinFloats ? 2 : 1;
+        _scan ??= new NonZeroScan(this);
+        _scan.Run(features, order, start, rows, parts, maxThreads);
+        // Part 1 wrote its non-zeros from its first row's worst-case offset: move them to follow part 0's, and add the counts.
         Array.Clear(ColumnStarts);
-        fixed (float* x = features, values = Values)
-        fixed (int* indices = Indices, columnStarts = ColumnStarts)
+        int end = _scan.End[0];
+        if (parts == 2)
         {
-            // Counted one place on, as LayOutByColumn expects.
-            int* counts = columnStarts + 1;
-            for (int i = 0; i < order.Length; i++)
+            int half = rows / 2, from = half * width, count = _scan.End[1] - from;
+            Array.Copy(Indices, from, Indices, end, count);
+            Array.Copy(Values, from, Values, end, count);
+            for (int r = half + 1; r <= rows; r++) RowStarts[r] -= from - end;
+            end += count;
+        }
+        for (int p = 0; p < parts; p++)
+        {
+            var counts = _scan.Counts[p];
+            for (int c = 0; c < width; c++) ColumnStarts[c + 1] += counts[c];
+        }
+        Rows = rows;
+        LayOutByColumn(null);
+    }
+
+    // Below this many values a second core costs more in hand-off than the scan it takes.
+    private const int ParallelMinFloats = 16384;
+
+    private NonZeroScan? _scan;
+
+    /// <summary>The scan of <see cref="GatherNonZeros"/>, in one or two parts of rows, each writing its non-zeros from
+    /// its first row's worst-case offset (rows × columns) and counting them per column on its own.</summary>
+    private sealed class NonZeroScan(SparseBatch batch) : IChunkedWork
+    {
+        public readonly int[][] Counts = [new int[batch.Columns], new int[batch.Columns]];
+        public readonly int[] End = new int[2];
+        private float[] _features = [];
+        private int[] _order = [];
+        private int _start, _rows;
+
+        public void Run(float[] features, int[] order, int start, int rows, int parts, int maxThreads)
+        {
+            (_features, _order, _start, _rows) = (features, order, start, rows);
+            try
             {
-                float* row = x + (nint)order[i] * width;
-                // The rows lie scattered over an array far larger than the caches: the next rows are fetched while this
-                // one is scanned, or the scan waits on memory one cache line at a time.
-                if (Sse.IsSupported && i + PrefetchDistance < order.Length)
-                {
-                    float* ahead = x + (nint)order[i + PrefetchDistance] * width;
-                    for (int offset = 0; offset < width; offset += 16) Sse.Prefetch0(ahead + offset);
-                }
-                int j = 0;
-                // Branch-free: the non-zeros of 8 (4) columns are packed to the front of a vector and the whole vector is
-                // stored, the next store starting after the non-zeros (a branch per non-zero would mispredict on most).
-                if (Avx2.IsSupported)
-                {
-                    var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-                    for (; j <= width - 8; j += 8)
-                    {
-                        var v = Vector256.Load(row + j);
-                        var nonZero = ~Vector256.Equals(v, Vector256<float>.Zero).AsInt32();
-                        uint mask = nonZero.ExtractMostSignificantBits();
-                        var pack = Vector256.Load(PackOrder + 8 * mask);
-                        Avx2.PermuteVar8x32(v, pack).Store(values + pos);
-                        Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).Store(indices + pos);
-                        (Vector256.Load(counts + j) - nonZero).Store(counts + j);
-                        pos += BitOperations.PopCount(mask);
-                    }
-                }
-                for (; j < width; j++)
-                {
-                    float v = row[j];
-                    int nonZero = v != 0f ? 1 : 0;
-                    values[pos] = v;
-                    indices[pos] = j;
-                    counts[j] += nonZero;
-                    pos += nonZero;
-                }
-                RowStarts[i + 1] = pos;
+                ParallelChunks.Run(this, parts, maxThreads);
+            }
+            finally
+            {
+                (_features, _order) = ([], []);
             }
         }
-        Rows = order.Length;
-        LayOutByColumn(null);
+
+        public void RunChunk(int index, int chunks)
+        {
+            int half = chunks == 1 ? _rows : _rows / 2;
+            int lo = index == 0 ? 0 : half, hi = index == 0 ? half : _rows;
+            End[index] = Scan(lo, hi, lo * batch.Columns, Counts[index]);
+        }
+
+        // Rows [lo, hi) of the batch, their non-zeros written from pos; returns the end.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private unsafe int Scan(int lo, int hi, int pos, int[] columnCounts)
+        {
+            int width = batch.Columns;
+            Array.Clear(columnCounts);
+            fixed (float* x = _features, values = batch.Values)
+            fixed (int* indices = batch.Indices, counts = columnCounts, order = &_order[_start])
+            {
+                for (int i = lo; i < hi; i++)
+                {
+                    float* row = x + (nint)order[i] * width;
+                    // The rows lie scattered over an array far larger than the caches: the next rows are fetched while
+                    // this one is scanned, or the scan waits on memory one cache line at a time.
+                    if (Sse.IsSupported && i + PrefetchDistance < hi)
+                    {
+                        float* ahead = x + (nint)order[i + PrefetchDistance] * width;
+                        for (int offset = 0; offset < width; offset += 16) Sse.Prefetch0(ahead + offset);
+                    }
+                    int j = 0;
+                    // Branch-free: the non-zeros of 8 columns are packed to the front of a vector and the whole vector is
+                    // stored, the next store starting after the non-zeros (a branch per non-zero would mispredict on most).
+                    if (Avx2.IsSupported)
+                    {
+                        var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                        for (; j <= width - 8; j += 8)
+                        {
+                            var v = Vector256.Load(row + j);
+                            var nonZero = ~Vector256.Equals(v, Vector256<float>.Zero).AsInt32();
+                            uint mask = nonZero.ExtractMostSignificantBits();
+                            var pack = Vector256.Load(PackOrder + 8 * mask);
+                            Avx2.PermuteVar8x32(v, pack).Store(values + pos);
+                            Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).Store(indices + pos);
+                            (Vector256.Load(counts + j) - nonZero).Store(counts + j);
+                            pos += BitOperations.PopCount(mask);
+                        }
+                    }
+                    for (; j < width; j++)
+                    {
+                        float v = row[j];
+                        int nonZero = v != 0f ? 1 : 0;
+                        values[pos] = v;
+                        indices[pos] = j;
+                        counts[j] += nonZero;
+                        pos += nonZero;
+                    }
+                    batch.RowStarts[i + 1] = pos;
+                }
+            }
+            return pos;
+        }
     }
 
     private const int PrefetchDistance = 2;

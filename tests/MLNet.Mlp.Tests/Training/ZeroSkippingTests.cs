@@ -18,11 +18,14 @@ public class ZeroSkippingTests
     private const int Features = 70, Rows = 40, Classes = 3;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(70)]
-    public void DenseRowsGatheredWithoutTheirZerosHoldEveryNonZeroByRowAndByColumn(int width)
+    [InlineData(1, 1)]
+    [InlineData(7, 1)]
+    [InlineData(8, 1)]
+    [InlineData(70, 1)]
+    [InlineData(3000, 1)]
+    [InlineData(3000, 2)]
+    [InlineData(3001, 2)]
+    public void DenseRowsGatheredWithoutTheirZerosHoldEveryNonZeroByRowAndByColumn(int width, int maxThreads)
     {
         var random = new Random(width);
         var features = new float[30 * width];
@@ -32,7 +35,7 @@ public class ZeroSkippingTests
         int[] order = [5, 3, 17, 0, 29, 11];
         var batch = SparseBatch.ForDenseRows(width, order.Length);
 
-        batch.GatherNonZeros(features, order);
+        batch.GatherNonZeros(features, order, 0, order.Length, maxThreads);
 
         Assert.Equal(order.Length, batch.Rows);
         var byColumn = new List<(int Row, float Value)>[width];
@@ -74,7 +77,7 @@ public class ZeroSkippingTests
             first.SetInputMajor(true, null);
             var skippingStep = new TrainingStep(skipping, Rows);
             var batch = SparseBatch.ForDenseRows(Features, Rows, offset);
-            batch.GatherNonZeros(features, Enumerable.Range(0, Rows).ToArray());
+            batch.GatherNonZeros(features, Enumerable.Range(0, Rows).ToArray(), 0, Rows);
             skippingStep.SparseInput = batch;
             var denseStep = new TrainingStep(NewNetwork(hidden), Rows);
 
@@ -104,7 +107,7 @@ public class ZeroSkippingTests
         ((DenseLayer)network.Layers[0]).SetInputMajor(true, null);
         var step = new TrainingStep(network, Rows);
         var batch = SparseBatch.ForDenseRows(Features, Rows, offset);
-        batch.GatherNonZeros(features, Enumerable.Range(0, Rows).ToArray());
+        batch.GatherNonZeros(features, Enumerable.Range(0, Rows).ToArray(), 0, Rows);
         step.SparseInput = batch;
         var loss = new CategoricalCrossEntropyLoss();
 

@@ -8,8 +8,8 @@ namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 /// the forward pass Z = b + X·W over CSR rows, and the weight gradient G = Xᵀ·δ over the batch's columns (CSC).
 /// </summary>
 /// <remarks>
-/// Both keep a block of eight vectors of units in registers (the widest width first, then narrower blocks for what
-/// is left, so that a layer of 100 units still runs eight chains at a time) while they walk one row's (or one column's)
+/// Both keep a block of twelve or eight vectors of units in registers (the widest width first, then narrower blocks for
+/// what is left, so that a layer of 100 units still runs eight chains at a time) while they walk one row's (or one column's)
 /// non-zeros, so each multiply-add costs one load of W (or δ) and nothing is stored until the block is done; a block
 /// of W (or δ) is reused from the L2 cache by every row (column). Each output element is one chain
 /// acc = MultiplyAddEstimate(w, x, acc) over the non-zeros in order, starting from the bias (forward) or zero
@@ -19,7 +19,7 @@ namespace MLNet.Mlp.Numerics.MatrixMultiplication;
 /// </remarks>
 internal static unsafe class SparseDenseProduct
 {
-    private const int Block = 8;
+    private const int Block = 8, WideBlock = 12;
 
     /// <summary>z[r, ·] = bias + Σ_k values[k]·w[indices[k], ·] for rows [<paramref name="rowLo"/>, <paramref name="rowHi"/>).</summary>
     /// <param name="rowLo">The first row.</param>
@@ -61,6 +61,10 @@ internal static unsafe class SparseDenseProduct
         int u = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            for (; u + WideBlock * Vector512<float>.Count <= units; u += WideBlock * Vector512<float>.Count)
+                for (int i = lo; i < hi; i++)
+                    Chains512Wide(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
+                        output + (nint)(outputRows != null ? outputRows[i] : i) * units + u);
             for (; u + Block * Vector512<float>.Count <= units; u += Block * Vector512<float>.Count)
                 for (int i = lo; i < hi; i++)
                     Chains512(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
@@ -69,6 +73,10 @@ internal static unsafe class SparseDenseProduct
 
         if (Vector256.IsHardwareAccelerated)
         {
+            for (; u + WideBlock * Vector256<float>.Count <= units; u += WideBlock * Vector256<float>.Count)
+                for (int i = lo; i < hi; i++)
+                    Chains256Wide(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
+                        output + (nint)(outputRows != null ? outputRows[i] : i) * units + u);
             for (; u + Block * Vector256<float>.Count <= units; u += Block * Vector256<float>.Count)
                 for (int i = lo; i < hi; i++)
                     Chains256(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
@@ -77,6 +85,10 @@ internal static unsafe class SparseDenseProduct
 
         if (Vector128.IsHardwareAccelerated)
         {
+            for (; u + WideBlock * Vector128<float>.Count <= units; u += WideBlock * Vector128<float>.Count)
+                for (int i = lo; i < hi; i++)
+                    Chains128Wide(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
+                        output + (nint)(outputRows != null ? outputRows[i] : i) * units + u);
             for (; u + Block * Vector128<float>.Count <= units; u += Block * Vector128<float>.Count)
                 for (int i = lo; i < hi; i++)
                     Chains128(starts[i], starts[i + 1], index, x, m + u, units, initial != null ? initial + u : null,
@@ -88,6 +100,179 @@ internal static unsafe class SparseDenseProduct
             for (int i = lo; i < hi; i++)
                 NarrowChains(starts[i], starts[i + 1], index, x, m, units, u, initial, output + (nint)(outputRows != null ? outputRows[i] : i) * units);
         }
+    }
+
+    // Twelve chains of one vector each, as the eight below: a multiply-add's latency is covered by the other chains'
+    // work with room to spare, which eight chains of 256 or 128 bits (two or four per cycle) do not quite give.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chains512Wide(int k0, int k1, int* index, float* x, float* m, int stride, float* start, float* output)
+    {
+        const int V = 16;
+        Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;
+        if (start != null)
+        {
+            a0 = Vector512.Load(start + 0 * V);
+            a1 = Vector512.Load(start + 1 * V);
+            a2 = Vector512.Load(start + 2 * V);
+            a3 = Vector512.Load(start + 3 * V);
+            a4 = Vector512.Load(start + 4 * V);
+            a5 = Vector512.Load(start + 5 * V);
+            a6 = Vector512.Load(start + 6 * V);
+            a7 = Vector512.Load(start + 7 * V);
+            a8 = Vector512.Load(start + 8 * V);
+            a9 = Vector512.Load(start + 9 * V);
+            a10 = Vector512.Load(start + 10 * V);
+            a11 = Vector512.Load(start + 11 * V);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = a8 = a9 = a10 = a11 = Vector512<float>.Zero;
+        }
+
+        for (int k = k0; k < k1; k++)
+        {
+            float* p = m + (nint)index[k] * stride;
+            var xv = Vector512.Create(x[k]);
+            a0 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 0 * V), xv, a0);
+            a1 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 1 * V), xv, a1);
+            a2 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 2 * V), xv, a2);
+            a3 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 3 * V), xv, a3);
+            a4 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 4 * V), xv, a4);
+            a5 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 5 * V), xv, a5);
+            a6 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 6 * V), xv, a6);
+            a7 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 7 * V), xv, a7);
+            a8 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 8 * V), xv, a8);
+            a9 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 9 * V), xv, a9);
+            a10 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 10 * V), xv, a10);
+            a11 = Vector512.MultiplyAddEstimate(Vector512.Load(p + 11 * V), xv, a11);
+        }
+
+        a0.Store(output + 0 * V);
+        a1.Store(output + 1 * V);
+        a2.Store(output + 2 * V);
+        a3.Store(output + 3 * V);
+        a4.Store(output + 4 * V);
+        a5.Store(output + 5 * V);
+        a6.Store(output + 6 * V);
+        a7.Store(output + 7 * V);
+        a8.Store(output + 8 * V);
+        a9.Store(output + 9 * V);
+        a10.Store(output + 10 * V);
+        a11.Store(output + 11 * V);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chains256Wide(int k0, int k1, int* index, float* x, float* m, int stride, float* start, float* output)
+    {
+        const int V = 8;
+        Vector256<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;
+        if (start != null)
+        {
+            a0 = Vector256.Load(start + 0 * V);
+            a1 = Vector256.Load(start + 1 * V);
+            a2 = Vector256.Load(start + 2 * V);
+            a3 = Vector256.Load(start + 3 * V);
+            a4 = Vector256.Load(start + 4 * V);
+            a5 = Vector256.Load(start + 5 * V);
+            a6 = Vector256.Load(start + 6 * V);
+            a7 = Vector256.Load(start + 7 * V);
+            a8 = Vector256.Load(start + 8 * V);
+            a9 = Vector256.Load(start + 9 * V);
+            a10 = Vector256.Load(start + 10 * V);
+            a11 = Vector256.Load(start + 11 * V);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = a8 = a9 = a10 = a11 = Vector256<float>.Zero;
+        }
+
+        for (int k = k0; k < k1; k++)
+        {
+            float* p = m + (nint)index[k] * stride;
+            var xv = Vector256.Create(x[k]);
+            a0 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 0 * V), xv, a0);
+            a1 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 1 * V), xv, a1);
+            a2 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 2 * V), xv, a2);
+            a3 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 3 * V), xv, a3);
+            a4 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 4 * V), xv, a4);
+            a5 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 5 * V), xv, a5);
+            a6 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 6 * V), xv, a6);
+            a7 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 7 * V), xv, a7);
+            a8 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 8 * V), xv, a8);
+            a9 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 9 * V), xv, a9);
+            a10 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 10 * V), xv, a10);
+            a11 = Vector256.MultiplyAddEstimate(Vector256.Load(p + 11 * V), xv, a11);
+        }
+
+        a0.Store(output + 0 * V);
+        a1.Store(output + 1 * V);
+        a2.Store(output + 2 * V);
+        a3.Store(output + 3 * V);
+        a4.Store(output + 4 * V);
+        a5.Store(output + 5 * V);
+        a6.Store(output + 6 * V);
+        a7.Store(output + 7 * V);
+        a8.Store(output + 8 * V);
+        a9.Store(output + 9 * V);
+        a10.Store(output + 10 * V);
+        a11.Store(output + 11 * V);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chains128Wide(int k0, int k1, int* index, float* x, float* m, int stride, float* start, float* output)
+    {
+        const int V = 4;
+        Vector128<float> a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;
+        if (start != null)
+        {
+            a0 = Vector128.Load(start + 0 * V);
+            a1 = Vector128.Load(start + 1 * V);
+            a2 = Vector128.Load(start + 2 * V);
+            a3 = Vector128.Load(start + 3 * V);
+            a4 = Vector128.Load(start + 4 * V);
+            a5 = Vector128.Load(start + 5 * V);
+            a6 = Vector128.Load(start + 6 * V);
+            a7 = Vector128.Load(start + 7 * V);
+            a8 = Vector128.Load(start + 8 * V);
+            a9 = Vector128.Load(start + 9 * V);
+            a10 = Vector128.Load(start + 10 * V);
+            a11 = Vector128.Load(start + 11 * V);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = a8 = a9 = a10 = a11 = Vector128<float>.Zero;
+        }
+
+        for (int k = k0; k < k1; k++)
+        {
+            float* p = m + (nint)index[k] * stride;
+            var xv = Vector128.Create(x[k]);
+            a0 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 0 * V), xv, a0);
+            a1 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 1 * V), xv, a1);
+            a2 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 2 * V), xv, a2);
+            a3 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 3 * V), xv, a3);
+            a4 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 4 * V), xv, a4);
+            a5 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 5 * V), xv, a5);
+            a6 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 6 * V), xv, a6);
+            a7 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 7 * V), xv, a7);
+            a8 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 8 * V), xv, a8);
+            a9 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 9 * V), xv, a9);
+            a10 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 10 * V), xv, a10);
+            a11 = Vector128.MultiplyAddEstimate(Vector128.Load(p + 11 * V), xv, a11);
+        }
+
+        a0.Store(output + 0 * V);
+        a1.Store(output + 1 * V);
+        a2.Store(output + 2 * V);
+        a3.Store(output + 3 * V);
+        a4.Store(output + 4 * V);
+        a5.Store(output + 5 * V);
+        a6.Store(output + 6 * V);
+        a7.Store(output + 7 * V);
+        a8.Store(output + 8 * V);
+        a9.Store(output + 9 * V);
+        a10.Store(output + 10 * V);
+        a11.Store(output + 11 * V);
     }
 
     // Eight chains of one vector each: out[0 .. 8V) = start + Σ_k x_k·m[index_k, 0 .. 8V) (m already offset to the block).
