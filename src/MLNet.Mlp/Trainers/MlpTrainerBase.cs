@@ -144,7 +144,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         {
             // In place: the arrays were read (or split) for this fit alone.
             // Rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
-            features.ApplyInPlace(training, keepZeros: ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows)));
+            features.ApplyInPlace(training, keepZeros: ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows), withOffset: true));
             if (validation != null) features.ApplyInPlace(validation);
         }
         if (standardization != null)

@@ -166,10 +166,14 @@ public class ZeroSkippingTests
     {
         var (features, targets, _) = Data(seed: 5, rows: 512);
         var sparse = new TrainingData(features, Features, targets, 1);
-        Assert.True(ZeroSkipping.Suits(sparse, ZeroSkipping.MinBatchRows));
-        Assert.False(ZeroSkipping.Suits(sparse, ZeroSkipping.MinBatchRows - 1));
+        Assert.True(ZeroSkipping.Suits(sparse, ZeroSkipping.MinBatchRows, withOffset: false));
+        Assert.False(ZeroSkipping.Suits(sparse, ZeroSkipping.MinBatchRows - 1, withOffset: false));
+        Assert.True(ZeroSkipping.Suits(sparse, ZeroSkipping.MinBatchRowsWithOffset, withOffset: true));
+        Assert.False(ZeroSkipping.Suits(sparse, ZeroSkipping.MinBatchRowsWithOffset - 1, withOffset: true));
+        var withOffset = new TrainingData(features, Features, targets, 1) { InputOffset = new float[Features] };
+        Assert.False(ZeroSkipping.Applies(NewNetwork(true), withOffset, ZeroSkipping.MinBatchRowsWithOffset - 1));
         var full = new TrainingData(features.Select(v => v == 0f ? 0.5f : v).ToArray(), Features, targets, 1);
-        Assert.False(ZeroSkipping.Suits(full, 256));
+        Assert.False(ZeroSkipping.Suits(full, 256, withOffset: false));
         // A first layer that is not dense reads the rows as they are.
         var startsWithDropout = new Network(Features, new DropoutLayer(0.1f), new DenseLayer(Classes, Activation.Softmax));
         Assert.False(ZeroSkipping.Applies(startsWithDropout, sparse, 256));
