@@ -44,12 +44,12 @@ public static class NetworkTrainer
             throw new ArgumentException($"Batch normalization needs at least two examples per batch; got {train.Rows} rows and batch size {options.BatchSize}.", nameof(options));
         // A first layer trained on sparse rows (or dense rows whose zeros are skipped) is held input-major for the run
         // (see DenseLayer.InputMajor), and given back in its documented layout however the run ends.
-        var sparseFirst = train.SparseFeatures != null || ZeroSkipping.Applies(network, train, Math.Min(options.BatchSize, train.Rows))
-            ? network.Layers[0] as DenseLayer : null;
+        bool skipZeros = ZeroSkipping.Applies(network, train, Math.Min(options.BatchSize, train.Rows));
+        var sparseFirst = train.SparseFeatures != null || skipZeros ? network.Layers[0] as DenseLayer : null;
         sparseFirst?.SetInputMajor(true, state.OptimizerState);
         try
         {
-            return new TrainingRun(state, train, validation, options).Run();
+            return new TrainingRun(state, train, validation, options, skipZeros).Run();
         }
         finally
         {

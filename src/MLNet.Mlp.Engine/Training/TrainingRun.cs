@@ -35,7 +35,13 @@ internal sealed class TrainingRun
     private readonly SparseBatch? _sparse;
     private readonly LazyFirstLayerUpdate? _lazy;
 
-    public TrainingRun(TrainingState state, TrainingData train, TrainingData? validation, TrainingOptions options)
+    /// <param name="state">The network and optimizer state to continue from.</param>
+    /// <param name="train">Training examples.</param>
+    /// <param name="validation">Validation examples, or null.</param>
+    /// <param name="options">How to train.</param>
+    /// <param name="skipZeros">Whether the first layer reads the dense training rows' non-zeros only
+    /// (<see cref="ZeroSkipping.Applies"/>, which the caller decided, having held the layer input-major for it).</param>
+    public TrainingRun(TrainingState state, TrainingData train, TrainingData? validation, TrainingOptions options, bool skipZeros)
     {
         _state = state;
         _train = train;
@@ -63,7 +69,7 @@ internal sealed class TrainingRun
             if (options.SparseUpdates == SparseUpdateMode.Lazy && LazyFirstLayerUpdate.Supports(options.Optimizer, options.GradientTransforms, out _))
                 _lazy = new LazyFirstLayerUpdate(network, options.Optimizer, _sparse.MaxTouched);
         }
-        else if (ZeroSkipping.Applies(network, train, batchSize))
+        else if (skipZeros)
         {
             // Dense data keeps dense steps: only the first layer's passes skip the zeros.
             _sparse = SparseBatch.ForDenseRows(train.FeatureCount, batchSize, train.InputOffset);
