@@ -82,9 +82,9 @@ public abstract class Layer
     internal abstract void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> cache,
         Span<float> outputGradient, Span<float> inputGradient, int rows, in ForwardContext context);
 
-    private protected Span<float> WeightSpan => ParameterBuffer.AsSpan(WeightOffset, WeightCount);
+    internal Span<float> WeightSpan => ParameterBuffer.AsSpan(WeightOffset, WeightCount);
     private protected Span<float> WeightGradientSpan => GradientBuffer.AsSpan(WeightOffset, WeightCount);
-    private protected Span<float> OtherSpan => ParameterBuffer.AsSpan(OtherOffset, OtherParameterCount);
+    internal Span<float> OtherSpan => ParameterBuffer.AsSpan(OtherOffset, OtherParameterCount);
     private protected Span<float> OtherGradientSpan => GradientBuffer.AsSpan(OtherOffset, OtherParameterCount);
     private protected Span<float> StateSpan => StateBuffer.AsSpan(StateOffset, StateCount);
 }

@@ -194,12 +194,17 @@ public sealed class Network
     /// <param name="rows">How many examples.</param>
     /// <param name="maxThreads">Cores the matrix kernels may use.</param>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads = 1)
-        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: false);
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: false, null);
+
+    /// <summary>As <see cref="Predict(ReadOnlySpan{float}, Span{float}, int, int)"/>, the first layer skipping the zeros of
+    /// mostly-zero blocks of rows through <paramref name="zeroSkipping"/> (made for this network), with the same bits.</summary>
+    internal void PredictSkippingZeros(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, ZeroSkippingInference? zeroSkipping)
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: false, zeroSkipping);
 
     /// <summary>Like <see cref="Predict(ReadOnlySpan{float}, Span{float}, int, int)"/> but returns the output layer's
     /// pre-activations Z (logits) when it is a dense layer — e.g. the raw margin of a binary classifier.</summary>
-    internal void PredictPreActivation(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads)
-        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer);
+    internal void PredictPreActivation(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, ZeroSkippingInference? zeroSkipping = null)
+        => PredictCore(inputs, outputs, rows, maxThreads, preActivation: _layers[^1] is DenseLayer, zeroSkipping);
 
     /// <summary>
     /// Inference on one sparse row (<paramref name="values"/> at the ascending columns <paramref name="indices"/>) when
@@ -227,8 +232,9 @@ public sealed class Network
         }
     }
 
-    private void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation)
+    private void PredictCore(ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int maxThreads, bool preActivation, ZeroSkippingInference? zeroSkipping)
     {
+        if (zeroSkipping != null && zeroSkipping.Network != this) throw new ArgumentException("The zero skipping was made for another network.", nameof(zeroSkipping));
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if (inputs.Length < rows * InputSize) throw new ArgumentException($"Expected {rows}×{InputSize} inputs but got {inputs.Length}.", nameof(inputs));
         if (outputs.Length < rows * OutputSize) throw new ArgumentException($"Expected room for {rows}×{OutputSize} outputs but got {outputs.Length}.", nameof(outputs));
@@ -239,7 +245,11 @@ public sealed class Network
             for (int start = 0; start < rows; start += InferenceChunk)
             {
                 int n = Math.Min(InferenceChunk, rows - start);
-                Forward(ws, inputs.Slice(start * InputSize, n * InputSize), n, context);
+                var chunk = inputs.Slice(start * InputSize, n * InputSize);
+                if (zeroSkipping != null && zeroSkipping.TryForward(chunk, n, ws.Caches[0], ws.Outputs[0], ws.ZeroSkipping ??= zeroSkipping.CreateScratch(ws.Capacity)))
+                    ForwardFrom(1, ws, n, context);
+                else
+                    Forward(ws, chunk, n, context);
                 var result = preActivation ? ws.Caches[^1].AsSpan(0, n * OutputSize) : ws.Output(n);
                 result.CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
@@ -264,6 +274,13 @@ public sealed class Network
             var x = i == 0 ? input : ws.Outputs[i - 1];
             _layers[i].Forward(x.Slice(0, rows * _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], rows, context);
         }
+    }
+
+    // The layers from `first` on, each reading the previous layer's outputs in the workspace.
+    private void ForwardFrom(int first, NetworkWorkspace ws, int rows, in ForwardContext context)
+    {
+        for (int i = first; i < _layers.Length; i++)
+            _layers[i].Forward(ws.Outputs[i - 1].AsSpan(0, rows * _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], rows, context);
     }
 
     /// <summary>

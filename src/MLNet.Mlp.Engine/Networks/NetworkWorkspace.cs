@@ -55,5 +55,8 @@ internal sealed class NetworkWorkspace
 
     public float[] GradientB { get; }
 
+    /// <summary>Buffers for scoring mostly-zero rows through <see cref="ZeroSkippingInference"/>, made on first use.</summary>
+    public ZeroSkippingInference.Scratch? ZeroSkipping { get; set; }
+
     public ReadOnlySpan<float> Output(int rows) => Outputs[^1].AsSpan(0, rows * (Outputs[^1].Length / Capacity));
 }

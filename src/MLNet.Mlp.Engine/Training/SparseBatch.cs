@@ -255,33 +255,7 @@ internal sealed class SparseBatch
                         float* ahead = x + (nint)order[i + PrefetchDistance] * width;
                         for (int offset = 0; offset < width; offset += 16) Sse.Prefetch0(ahead + offset);
                     }
-                    int j = 0;
-                    // Branch-free: the non-zeros of 8 columns are packed to the front of a vector and the whole vector is
-                    // stored, the next store starting after the non-zeros (a branch per non-zero would mispredict on most).
-                    if (Avx2.IsSupported)
-                    {
-                        var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-                        for (; j <= width - 8; j += 8)
-                        {
-                            var v = Vector256.Load(row + j);
-                            var nonZero = ~Vector256.Equals(v, Vector256<float>.Zero).AsInt32();
-                            uint mask = nonZero.ExtractMostSignificantBits();
-                            var pack = Vector256.Load(PackOrder + 8 * mask);
-                            Avx2.PermuteVar8x32(v, pack).Store(values + pos);
-                            Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).Store(indices + pos);
-                            (Vector256.Load(counts + j) - nonZero).Store(counts + j);
-                            pos += BitOperations.PopCount(mask);
-                        }
-                    }
-                    for (; j < width; j++)
-                    {
-                        float v = row[j];
-                        int nonZero = v != 0f ? 1 : 0;
-                        values[pos] = v;
-                        indices[pos] = j;
-                        counts[j] += nonZero;
-                        pos += nonZero;
-                    }
+                    pos = PackNonZeros(row, width, values, indices, counts, pos);
                     batch.RowStarts[i + 1] = pos;
                 }
             }
@@ -290,6 +264,42 @@ internal sealed class SparseBatch
     }
 
     private const int PrefetchDistance = 2;
+
+    /// <summary>Writes the non-zeros of one dense row (<paramref name="width"/> values) from <paramref name="pos"/> on,
+    /// ascending by column, adds one to <paramref name="counts"/>[j] for each non-zero column j (unless it is null), and returns the end.
+    /// Stores whole vectors: up to 8 slots past the end may be overwritten.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe int PackNonZeros(float* row, int width, float* values, int* indices, int* counts, int pos)
+    {
+        int j = 0;
+        // Branch-free: the non-zeros of 8 columns are packed to the front of a vector and the whole vector is
+        // stored, the next store starting after the non-zeros (a branch per non-zero would mispredict on most).
+        if (Avx2.IsSupported)
+        {
+            var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            for (; j <= width - 8; j += 8)
+            {
+                var v = Vector256.Load(row + j);
+                var nonZero = ~Vector256.Equals(v, Vector256<float>.Zero).AsInt32();
+                uint mask = nonZero.ExtractMostSignificantBits();
+                var pack = Vector256.Load(PackOrder + 8 * mask);
+                Avx2.PermuteVar8x32(v, pack).Store(values + pos);
+                Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).Store(indices + pos);
+                if (counts != null) (Vector256.Load(counts + j) - nonZero).Store(counts + j);
+                pos += BitOperations.PopCount(mask);
+            }
+        }
+        for (; j < width; j++)
+        {
+            float v = row[j];
+            int nonZero = v != 0f ? 1 : 0;
+            values[pos] = v;
+            indices[pos] = j;
+            if (counts != null) counts[j] += nonZero;
+            pos += nonZero;
+        }
+        return pos;
+    }
 
     // For each 8-bit mask, the lanes whose bit is set, in order, then the rest: the permutation that packs a vector's flagged lanes.
     private static readonly unsafe int* PackOrder = CreatePackOrder();

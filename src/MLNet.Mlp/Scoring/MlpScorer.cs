@@ -22,7 +22,7 @@ internal sealed class MlpScorer
 
     public void Score(ReadOnlySpan<float> features)
     {
-        _head.Predict(_model.Network, features, _outputs, 1);
+        _head.Predict(_model.Network, features, _outputs, 1, _model.ZeroSkipping);
         Unstandardize();
     }
 
@@ -47,7 +47,7 @@ internal sealed class MlpScorer
     public void ScoreBatch(ReadOnlySpan<float> features, int rows, Span<float> outputs)
     {
         int k = _outputs.Length;
-        _head.Predict(_model.Network, features, outputs, rows);
+        _head.Predict(_model.Network, features, outputs, rows, _model.ZeroSkipping);
         if (_model.LabelMean is { } mean && _model.LabelScale is { } scale)
             for (int i = 0; i < rows * k; i++) outputs[i] = outputs[i] * scale[i % k] + mean[i % k];
     }

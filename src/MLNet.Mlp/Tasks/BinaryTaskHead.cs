@@ -58,8 +58,8 @@ internal sealed class BinaryTaskHead : ClassificationTaskHead
     }
 
     /// <summary>The logit: the output layer before its sigmoid.</summary>
-    public override void Predict(Network network, ReadOnlySpan<float> features, Span<float> outputs, int rows)
-        => network.PredictPreActivation(features, outputs, rows, 1);
+    public override void Predict(Network network, ReadOnlySpan<float> features, Span<float> outputs, int rows, ZeroSkippingInference? zeroSkipping = null)
+        => network.PredictPreActivation(features, outputs, rows, 1, zeroSkipping);
 
     /// <inheritdoc/>
     public override void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs)

@@ -125,8 +125,8 @@ internal abstract class MlpTaskHead
     /// The network outputs the prediction columns are computed from, for <paramref name="rows"/> examples on one
     /// thread: probabilities for multiclass, the logit for binary, the output layer for regression.
     /// </summary>
-    public virtual void Predict(Network network, ReadOnlySpan<float> features, Span<float> outputs, int rows)
-        => network.Predict(features, outputs, rows, 1);
+    public virtual void Predict(Network network, ReadOnlySpan<float> features, Span<float> outputs, int rows, ZeroSkippingInference? zeroSkipping = null)
+        => network.PredictSkippingZeros(features, outputs, rows, 1, zeroSkipping);
 
     /// <summary>As <see cref="Predict"/> for one sparse row (the network's first layer is a dense layer).</summary>
     public virtual void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs)

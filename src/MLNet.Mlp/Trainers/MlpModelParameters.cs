@@ -23,6 +23,7 @@ public sealed class MlpModelParameters
         StopReason = stopReason;
         Head = head;
         _network = network;
+        ZeroSkipping = ZeroSkippingInference.For(network);
         ClassValues = classValues;
         LabelMean = labelMean;
         LabelScale = labelScale;
@@ -88,6 +89,10 @@ public sealed class MlpModelParameters
     public Network CopyNetwork() => _network.Clone();
 
     internal Network Network => _network;
+
+    /// <summary>Scores mostly-zero dense rows with the first layer reading their non-zeros only (same bits as the dense
+    /// product); null when the network's first layer does not suit it. The model's network never changes, which it needs.</summary>
+    internal ZeroSkippingInference? ZeroSkipping { get; }
 
     internal KeyValueSet? ClassValues { get; }
 
