@@ -1,6 +1,7 @@
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
 using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Tests.Networks;
@@ -79,6 +80,28 @@ public class ZeroSkippingInferenceTests
         network.Predict(features, dense, 10);
         network.PredictSkippingZeros(features, viaSkipping, 10, 1, skipping);
         AssertBitIdentical(dense, viaSkipping);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    [InlineData(64)]
+    public void ABlockSkipsItsZerosUpToItsPathsShareOfNonZerosAndNotOneMore(int rows)
+    {
+        const int inputs = 100;
+        var network = new Network(inputs, new DenseLayer(8, Activation.Relu));
+        network.Initialize(5);
+        var skipping = ZeroSkippingInference.For(network)!;
+        bool dotOrder = GemmDriver.DefaultKind == GemmKernelKind.Vector512
+                        && rows <= GemmDriver.DotMaxRows;
+        int limit = (int)(ZeroSkippingInference.MaxNonZeroFraction(rows, dotOrder) * rows * inputs);
+        var features = new float[rows * inputs];
+        // The non-zeros fill the first rows, so that the last rows are all zeros: the share counts over the block.
+        for (int i = 0; i < limit; i++) features[i] = 1f + i % 7;
+
+        Assert.True(TakesThePath(network, skipping, features, rows));
+        features[limit] = 2f;
+        Assert.False(TakesThePath(network, skipping, features, rows));
     }
 
     [Fact]
