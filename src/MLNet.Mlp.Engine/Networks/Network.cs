@@ -246,10 +246,11 @@ public sealed class Network
             {
                 int n = Math.Min(InferenceChunk, rows - start);
                 var chunk = inputs.Slice(start * InputSize, n * InputSize);
-                if (zeroSkipping != null && zeroSkipping.TryForward(chunk, n, ws.Caches[0], ws.Outputs[0], ws.ZeroSkipping ??= zeroSkipping.CreateScratch(ws.Capacity)))
-                    ForwardFrom(1, ws, n, context);
-                else
-                    Forward(ws, chunk, n, context);
+                var scratch = ws.ZeroSkipping;
+                bool skipped = zeroSkipping != null && zeroSkipping.TryForward(chunk, n, ws.Caches[0], ws.Outputs[0], ref scratch);
+                ws.ZeroSkipping = scratch;
+                if (skipped) ForwardFrom(1, ws, n, context);
+                else Forward(ws, chunk, n, context);
                 var result = preActivation ? ws.Caches[^1].AsSpan(0, n * OutputSize) : ws.Output(n);
                 result.CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }

@@ -46,7 +46,7 @@ internal sealed class ZeroSkippingInference
             : null;
 
     /// <summary>Buffers for up to <paramref name="maxRows"/> rows at a time.</summary>
-    public Scratch CreateScratch(int maxRows) => new(_inputs, _stride == _units ? 0 : _stride, _depthBlocks, maxRows);
+    private Scratch CreateScratch(int maxRows) => new(_inputs, _stride == _units ? 0 : _stride, _depthBlocks, maxRows);
 
     /// <summary>
     /// The first layer on rows [0, <paramref name="rows"/>) of <paramref name="input"/> ([rows × inputs]): its
@@ -54,14 +54,25 @@ internal sealed class ZeroSkippingInference
     /// <see cref="DenseLayer.Forward"/> gives them, when at most <see cref="MaxNonZeroFraction"/> of the values are
     /// non-zero. Otherwise returns false, having written nothing the caller reads.
     /// </summary>
+    /// <param name="input">[rows × inputs].</param>
+    /// <param name="rows">The rows.</param>
+    /// <param name="z">Receives the pre-activations, [rows × units].</param>
+    /// <param name="output">Receives the outputs, [rows × units].</param>
+    /// <param name="scratch">The calling thread's buffers: made (or grown) here the first time a block is sparse enough
+    /// for them, so that a model scored only on dense rows never holds them.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe bool TryForward(ReadOnlySpan<float> input, int rows, Span<float> z, Span<float> output, Scratch scratch)
+    public unsafe bool TryForward(ReadOnlySpan<float> input, int rows, Span<float> z, Span<float> output, ref Scratch? scratch)
     {
-        if (rows > scratch.MaxRows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The scratch holds {scratch.MaxRows} rows.");
         int width = _inputs;
         // The product the layer's Forward runs (DenseLayer: X·Wᵀ with W [units × inputs] unless it is held input-major).
         bool dotOrder = GemmDriver.DefaultKind == GemmKernelKind.Vector512 && !_layer.InputMajor && rows <= GemmDriver.DotMaxRows;
         long budget = (long)(MaxNonZeroFraction(rows, dotOrder) * rows * width);
+        if (scratch == null || scratch.MaxRows < rows)
+        {
+            if (rows * (long)width - Numerics.Elementwise.ZeroCount.Of(input.Slice(0, rows * width)) > budget) return false;
+            if (Weights().NonFinite) return false;
+            scratch = CreateScratch(Math.Max(rows, scratch?.MaxRows ?? 0));
+        }
         int[] rowStarts = scratch.RowStarts;
         fixed (float* x = input, values = scratch.Values)
         fixed (int* indices = scratch.Indices)
@@ -78,6 +89,7 @@ internal sealed class ZeroSkippingInference
         }
 
         var transposed = Weights();
+        if (transposed.NonFinite) return false;
         bool direct = _stride == _units;
         Span<float> target = direct ? z : scratch.Z;
         fixed (float* pw = transposed.Weights, pBias = transposed.Bias, pz = target, values = scratch.Values, lanes = scratch.Lanes, sortedValues = scratch.SortedValues)
@@ -152,12 +164,14 @@ internal sealed class ZeroSkippingInference
         }
         var bias = new float[_stride];
         _layer.OtherSpan.Slice(0, _units).CopyTo(bias);
-        var transposed = new Transposed(weights, offset, bias);
+        // 0·∞ and 0·NaN are NaN: with such a weight a skipped zero would change the sum.
+        bool nonFinite = Numerics.Elementwise.FiniteCheck.IndexOfNonFinite(w) >= 0;
+        var transposed = new Transposed(weights, offset, bias, nonFinite);
         Volatile.Write(ref _transposed, transposed);
         return transposed;
     }
 
-    private sealed record Transposed(float[] Weights, int Offset, float[] Bias);
+    private sealed record Transposed(float[] Weights, int Offset, float[] Bias, bool NonFinite);
 
     // A pinned array (it never moves) with room to start `length` floats on a 64-byte boundary, at `offset`.
     private static unsafe float[] AlignedArray(long length, out int offset)

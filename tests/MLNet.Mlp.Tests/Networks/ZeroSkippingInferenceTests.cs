@@ -105,6 +105,42 @@ public class ZeroSkippingInferenceTests
     }
 
     [Fact]
+    public void AFirstLayerWithANonFiniteWeightKeepsTheDenseProduct()
+    {
+        // 0·NaN is NaN: a skipped zero would hide the weight the dense product meets.
+        var network = new Network(64, new DenseLayer(4, Activation.Identity));
+        network.Initialize(1);
+        var parameters = network.Parameters.ToArray();
+        parameters[5] = float.NaN;
+        network.SetParameters(parameters, network.State.Span);
+        var skipping = ZeroSkippingInference.For(network)!;
+        var features = new float[64];
+        features[10] = 1f;
+
+        Assert.False(TakesThePath(network, skipping, features, 1));
+
+        var dense = new float[4];
+        var viaSkipping = new float[4];
+        network.Predict(features, dense, 1);
+        network.PredictSkippingZeros(features, viaSkipping, 1, 1, skipping);
+        AssertBitIdentical(dense, viaSkipping);
+        Assert.True(float.IsNaN(viaSkipping[0]));
+    }
+
+    [Fact]
+    public void ScoringDenseRowsMakesNoZeroSkippingBuffers()
+    {
+        var network = new Network(50, new DenseLayer(4, Activation.Relu));
+        network.Initialize(1);
+        var skipping = ZeroSkippingInference.For(network)!;
+        var features = MostlyZeros(new Random(3), 20, 50, density: 0.8);
+        ZeroSkippingInference.Scratch? scratch = null;
+
+        Assert.False(skipping.TryForward(features, 20, new float[80], new float[80], ref scratch));
+        Assert.Null(scratch);
+    }
+
+    [Fact]
     public void NetworksWithFewInputsOrAnotherFirstLayerDoNotSkipZeros()
     {
         Assert.Null(ZeroSkippingInference.For(new Network(ZeroSkipping.MinFeatures - 1, new DenseLayer(4, Activation.Relu))));
@@ -127,7 +163,8 @@ public class ZeroSkippingInferenceTests
         var layer = network.Layers[0];
         var z = new float[rows * layer.OutputSize];
         var output = new float[rows * layer.OutputSize];
-        return skipping.TryForward(features, rows, z, output, skipping.CreateScratch(rows));
+        ZeroSkippingInference.Scratch? scratch = null;
+        return skipping.TryForward(features, rows, z, output, ref scratch);
     }
 
     // Rows with about `density` non-zeros (both signs of zero elsewhere), one all-zero row and, in taller blocks, one
