@@ -88,8 +88,8 @@ internal sealed class ZeroSkippingInference
             if (pos > budget) return false;
         }
 
+        // Finite weights: checked before the scratch was made (by whichever instance made it for this network).
         var transposed = Weights();
-        if (transposed.NonFinite) return false;
         bool direct = _stride == _units;
         Span<float> target = direct ? z : scratch.Z;
         fixed (float* pw = transposed.Weights, pBias = transposed.Bias, pz = target, values = scratch.Values, lanes = scratch.Lanes, sortedValues = scratch.SortedValues)
@@ -115,11 +115,9 @@ internal sealed class ZeroSkippingInference
     }
 
     /// <summary>
-    /// The largest share of non-zeros at which skipping the zeros is faster than the dense product (measured on MNIST's
-    /// 784 inputs with 128 units, background pixels turned non-zero at random): one row, against the matrix-vector
-    /// product, up to the training threshold; blocks of several rows, whose dense product runs near the machine's
-    /// peak, less — the dot kernel's order, whose lane sums meet in memory, about a quarter; the depth-block chains about
-    /// a third.
+    /// The largest share of non-zeros at which skipping the zeros beats the dense product: one row, against the
+    /// matrix-vector product, the training threshold; taller blocks, whose dense product runs near the machine's peak,
+    /// a quarter in the dot kernel's order (its lane sums meet in memory) and a third in the depth blocks' chains.
     /// </summary>
     internal static double MaxNonZeroFraction(int rows, bool dotOrder)
         => rows == 1 ? ZeroSkipping.MaxNonZeroFraction : dotOrder ? 0.25 : 0.33;

@@ -49,7 +49,7 @@ public class ZeroSkippingInferenceTests
     }
 
     [Fact]
-    public void AFirstLayerWithoutActivationGivesTheDenseProductsPreActivationBits()
+    public void ABinaryModelsLogitSkippingZerosHasTheDenseProductsBits()
     {
         // A binary model's score is the output layer's pre-activation: with one dense layer that is the skipped product itself.
         var network = new Network(300, new DenseLayer(1, Activation.Sigmoid));
@@ -62,6 +62,7 @@ public class ZeroSkippingInferenceTests
         network.PredictPreActivation(features, dense, 50, 1);
         network.PredictPreActivation(features, sparse, 50, 1, skipping);
 
+        Assert.True(TakesThePath(network, skipping, features, 50));
         AssertBitIdentical(dense, sparse);
     }
 
