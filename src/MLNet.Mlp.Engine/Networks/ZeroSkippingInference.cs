@@ -82,7 +82,7 @@ internal sealed class ZeroSkippingInference
             {
                 // Each row may add up to its width (plus a vector's overhang): the buffers hold the budget and one row more.
                 if (pos > budget) return false;
-                pos = SparseBatch.PackNonZeros(x + (nint)r * width, width, values, indices, null, pos);
+                pos = SparseBatch.PackNonZeros(x + (nint)r * width, width, values, indices, false, null, pos);
                 rowStarts[r + 1] = pos;
             }
             if (pos > budget) return false;

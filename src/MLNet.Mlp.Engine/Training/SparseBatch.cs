@@ -255,7 +255,7 @@ internal sealed class SparseBatch
                         float* ahead = x + (nint)order[i + PrefetchDistance] * width;
                         for (int offset = 0; offset < width; offset += 16) Sse.Prefetch0(ahead + offset);
                     }
-                    pos = PackNonZeros(row, width, values, indices, counts, pos);
+                    pos = PackNonZeros(row, width, values, indices, true, counts, pos);
                     batch.RowStarts[i + 1] = pos;
                 }
             }
@@ -266,10 +266,12 @@ internal sealed class SparseBatch
     private const int PrefetchDistance = 2;
 
     /// <summary>Writes the non-zeros of one dense row (<paramref name="width"/> values) from <paramref name="pos"/> on,
-    /// ascending by column, adds one to <paramref name="counts"/>[j] for each non-zero column j (unless it is null), and returns the end.
-    /// Stores whole vectors: up to 8 slots past the end may be overwritten.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe int PackNonZeros(float* row, int width, float* values, int* indices, int* counts, int pos)
+    /// ascending by column, adds one to <paramref name="counts"/>[j] for each non-zero column j when
+    /// <paramref name="countColumns"/>, and returns the end. Stores whole vectors: up to 8 slots past the end may be
+    /// overwritten.</summary>
+    // Inlined, so that each caller's constant countColumns leaves no test in the loop (the training scan runs it per step).
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe int PackNonZeros(float* row, int width, float* values, int* indices, bool countColumns, int* counts, int pos)
     {
         int j = 0;
         // Branch-free: the non-zeros of 8 columns are packed to the front of a vector and the whole vector is
@@ -285,7 +287,7 @@ internal sealed class SparseBatch
                 var pack = Vector256.Load(PackOrder + 8 * mask);
                 Avx2.PermuteVar8x32(v, pack).Store(values + pos);
                 Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).Store(indices + pos);
-                if (counts != null) (Vector256.Load(counts + j) - nonZero).Store(counts + j);
+                if (countColumns) (Vector256.Load(counts + j) - nonZero).Store(counts + j);
                 pos += BitOperations.PopCount(mask);
             }
         }
@@ -295,7 +297,7 @@ internal sealed class SparseBatch
             int nonZero = v != 0f ? 1 : 0;
             values[pos] = v;
             indices[pos] = j;
-            if (counts != null) counts[j] += nonZero;
+            if (countColumns) counts[j] += nonZero;
             pos += nonZero;
         }
         return pos;
