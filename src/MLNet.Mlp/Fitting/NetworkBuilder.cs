@@ -18,21 +18,22 @@ internal static class NetworkBuilder
     {
         var o = options;
         var layers = new List<Layer>();
+        var initializer = o.Initializer ?? MlpDefaults.Initializer;
         foreach (int width in o.HiddenLayers)
         {
             if (o.BatchNormalization)
             {
-                layers.Add(new DenseLayer(width, Activation.Identity, o.Initializer ?? o.Activation.DefaultInitializer));
+                layers.Add(new DenseLayer(width, Activation.Identity, initializer));
                 layers.Add(new BatchNormLayer());
                 layers.Add(new ActivationLayer(o.Activation));
             }
             else
             {
-                layers.Add(new DenseLayer(width, o.Activation, o.Initializer));
+                layers.Add(new DenseLayer(width, o.Activation, initializer));
             }
             if (o.DropoutRate > 0f) layers.Add(new DropoutLayer(o.DropoutRate));
         }
-        layers.Add(new DenseLayer(outputs, head.OutputActivation, o.Initializer));
+        layers.Add(new DenseLayer(outputs, head.OutputActivation, initializer));
         return layers;
     }
 }

@@ -17,6 +17,15 @@ internal static class MlpDefaults
     /// the user set, even an equal <see cref="Schedules.ConstantSchedule"/>, can be told from it.</summary>
     public static readonly Schedules.ILearningRateSchedule Schedule = Training.TrainingDefaults.Schedule();
 
+    /// <summary>
+    /// The weight initializer of every dense layer when none is set: Glorot (Xavier) uniform, Keras's and scikit-learn's
+    /// default, whatever the activation. He's bound √(6/fan_in) suits deep stacks of equal-width ReLU layers; on a
+    /// table's narrow input (4 columns into 128 units) it starts the first layer six times larger, and Adam's fixed-size
+    /// steps then leave the units nearer their random directions, a rougher fit that generalizes worse on small tables.
+    /// On wide input (pixels, text) the two bounds nearly coincide.
+    /// </summary>
+    public static readonly Initializers.IWeightInitializer Initializer = Initializers.WeightInitializers.XavierUniform;
+
     /// <summary>The weight of positive examples relative to negative ones: 1, no reweighting.</summary>
     public const float PositiveInstanceWeight = 1f;
 

@@ -7,6 +7,9 @@ namespace MLNet.Mlp.Tests.Compatibility;
 /// trainer, the engine with every optimizer, transform, layer, activation, loss, schedule and early stopping, and the
 /// binary and regression trainers) trains from a fixed seed, and the hash of its final weights (<see cref="BitHash.OfNetwork"/>)
 /// must equal the one recorded below with the code of the golden commit (before the redesign and the ML.NET 6 upgrade).
+/// The cases that build their network through a trainer with no initializer set (W1–W4 and the trainer cases) were
+/// recorded again when the trainers' default initializer became Glorot uniform for every layer (it had been He uniform
+/// for the ReLU family); the engine cases, which name their layers and initializers, still hold the golden commit's bits.
 /// The sums run in a different order for each vector width, so there is one recorded column per instruction set; on an
 /// instruction set without a column the test trains twice and requires identical weights, and says so in its output.
 /// </summary>
@@ -92,12 +95,12 @@ public class ParameterHashTests(ITestOutputHelper output)
     private static readonly RecordedHash[] Recorded =
     [
         // case                                                                               avx512              avx2                v128
-        new("W1 MNIST 784-128-10 ReLU, SGD lr 0.01, batch 20",                                    "9D7BCC74EC76CE30", "31404203D05F9661", "CA054F4CCEA728A0"),
-        new("W2 MNIST 784-128-10 ReLU, Adam lr 0.001, batch 64",                                  "F0E4BAAC8FE0510B", "161819B3F6A35B84", "67E8B18228D5C707"),
-        new("W3 MNIST 784-512-256-10 ReLU, Adam lr 0.001, batch 256",                             "26CE30BE1771D19B", "26CE30BE1771D19B", "66C3047434C3060A"),
-        new("W4 W2's network with seed 1 (stand-in for Fashion-MNIST)",                           "F26D2210FFD12375", "1C2902B6E07D507E", "6874376F15EBBA66"),
-        new("W2 with MaxThreads 1",                                                               "F0E4BAAC8FE0510B", "161819B3F6A35B84", "67E8B18228D5C707"),
-        new("W2 with MaxThreads 2",                                                               "F0E4BAAC8FE0510B", "161819B3F6A35B84", "67E8B18228D5C707"),
+        new("W1 MNIST 784-128-10 ReLU, SGD lr 0.01, batch 20",                                    "F0B14CDD8A5CF2AF", "A7A49C177CA16C54", "D75F1CDB0507AE81"),
+        new("W2 MNIST 784-128-10 ReLU, Adam lr 0.001, batch 64",                                  "3EBB5395AF5952F4", "7A25514020F3FFCE", "C1E40257D7EEEA74"),
+        new("W3 MNIST 784-512-256-10 ReLU, Adam lr 0.001, batch 256",                             "B95F67ED0FE887F7", "B95F67ED0FE887F7", "4F40B210D2287CC0"),
+        new("W4 W2's network with seed 1 (stand-in for Fashion-MNIST)",                           "73031E77BDDDF8FE", "F155D1A04E34B0C6", "C43D53B49A569C59"),
+        new("W2 with MaxThreads 1",                                                               "3EBB5395AF5952F4", "7A25514020F3FFCE", "C1E40257D7EEEA74"),
+        new("W2 with MaxThreads 2",                                                               "3EBB5395AF5952F4", "7A25514020F3FFCE", "C1E40257D7EEEA74"),
         new("engine optimizer SGD",                                                               "42F1E1B9DB861A99", "31EED866EF6E5FBE", "7CB62C6416E9D829"),
         new("engine optimizer SGD coupled weight decay 0.01",                                     "AA007D56D2E117D8", "E532ABA1082B6796", "74024AEDFA45BE16"),
         new("engine optimizer SGD momentum 0.9",                                                  "4C905858C04245F7", "45E721CCAFC1EC8E", "844F4BEF6B3396D7"),
@@ -155,14 +158,14 @@ public class ParameterHashTests(ITestOutputHelper output)
         new("engine full batch",                                                                  "40CEF00402D03B15", "40CEF00402D03B15", "088094EC782DFCE5"),
         new("engine MNIST 784-256-128-10 batch norm and dropout, AdamW, MaxThreads 1",            "73054576B7B1E93E", "73054576B7B1E93E", "A7E181503B79415F"),
         new("engine MNIST 784-256-128-10 batch norm and dropout, AdamW, MaxThreads 2",            "73054576B7B1E93E", "73054576B7B1E93E", "A7E181503B79415F"),
-        new("trainer binary",                                                                     "96891055714454F1", "61B021EE749C421D", "17B1E17B6C077FF6"),
-        new("trainer binary positive class weight 2, GELU, two hidden layers",                    "4A3BC571DD411B37", "141BEFBFF8CF8C07", "70CFB886A16A93F1"),
-        new("trainer regression standardized labels",                                             "0CB5CF99CB5CB470", "7ED7A09162C338C1", "16ED574BAEF5133D"),
-        new("trainer regression raw labels",                                                      "0A893892B497CE07", "0DF2405C53CE6635", "E67FD1771E7F40B8"),
-        new("trainer regression two outputs, standardized labels, batch norm",                    "8D118FD22C9AB31A", "0DBA5AF2678F5148", "6BDEDAF87BD6E02D"),
-        new("trainer multiclass example weights",                                                 "160A4B1126DE61B5", "9AB840EB619E94A2", "5C560F0D12653543"),
-        new("trainer multiclass class weights",                                                   "B4C936C1EBD035E5", "40750E8DFC57A085", "D6957852B73C213C"),
-        new("trainer multiclass validation fraction, reduce on plateau, early stopping",          "88CC3A42B3790ECE", "17FA1950E5E9D581", "9AB6D4F0BEDA798F"),
+        new("trainer binary",                                                                     "F30382C89778CC35", "893954414561D04F", "706C725B6FFBABD8"),
+        new("trainer binary positive class weight 2, GELU, two hidden layers",                    "D37C7B640A6367EC", "B6185394449E5866", "1C39C2829E23B903"),
+        new("trainer regression standardized labels",                                             "964E773BAD03F214", "56055D70452A268F", "DC8F55BBE6FDD1CC"),
+        new("trainer regression raw labels",                                                      "FA41D5765FA291E9", "B56826D60176FDD6", "72968BDC995B7039"),
+        new("trainer regression two outputs, standardized labels, batch norm",                    "CEAC1FEAD42E3F1B", "B8F09C25DA437264", "41D30875C8044ED2"),
+        new("trainer multiclass example weights",                                                 "89DCA6C7095754D7", "F01CBACED11F4C7E", "0122A5797454F542"),
+        new("trainer multiclass class weights",                                                   "BA8A221D32571657", "35AF0EC61982212D", "9F4EAE6CBF92B875"),
+        new("trainer multiclass validation fraction, reduce on plateau, early stopping",          "15B20A9711DFEFCF", "00173E74E09A41A2", "8184F72991DC4ADD"),
         new("trainer multiclass batch norm, dropout, L2, clipping, weight decay, warm-up cosine", "AE94613743722AA6", "14CECA66D21A0155", "2320D068FDA5F91C"),
     ];
     // </recorded-hashes>

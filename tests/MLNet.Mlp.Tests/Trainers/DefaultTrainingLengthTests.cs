@@ -20,7 +20,7 @@ public class DefaultTrainingLengthTests
         => foldModels.Select(m => ((IEnumerable<ITransformer>)m).Last()).Cast<MlpPredictionTransformer>().Select(t => t.Model);
 
     [Fact]
-    public void IrisWithEveryOptionAtItsDefaultCrossValidatesAbove93Percent()
+    public void IrisWithEveryOptionAtItsDefaultCrossValidatesAbove96Percent()
     {
         var ml = new MLContext(seed: 0);
         var iris = TestData.Iris.Load(ml);
@@ -28,7 +28,7 @@ public class DefaultTrainingLengthTests
         var pipeline = ml.Transforms.NormalizeMeanVariance("Features").Append(ml.MulticlassClassification.Trainers.Mlp());
         var folds = ml.MulticlassClassification.CrossValidate(data, pipeline, numberOfFolds: 5);
         double accuracy = folds.Average(f => f.Metrics.MicroAccuracy);
-        Assert.True(accuracy >= 0.93, $"mean accuracy {accuracy:P1}");
+        Assert.True(accuracy >= 0.96, $"mean accuracy {accuracy:P1}");
         // Trained until converged: far more than the ten epochs a fixed default ran, and no more than the limit.
         Assert.All(Models(folds.Select(f => f.Model)), m =>
         {
