@@ -13,11 +13,11 @@ internal static class EngineTrainingOptions
     /// <param name="options">The trainer's options.</param>
     /// <param name="head">The task.</param>
     /// <param name="trainingRows">The training rows, which the default batch size depends on.</param>
-    /// <param name="sparseFeatures">Whether the features are kept as sparse rows (no default L2 penalty then).</param>
+    /// <param name="sparseFeatures">The feature count when the features are kept as sparse rows (a wide first layer then gets no default L2 penalty), else null.</param>
     /// <param name="epochCompleted">Runs after each epoch, before the user's <see cref="MlpOptionsBase.EpochCompleted"/>.</param>
     /// <param name="firstStep">The step count training starts from (that of a continued model, else 0).</param>
     /// <param name="progress">Reports how far a long epoch has come (every <see cref="MlpOptionsBase.ProgressInterval"/>), or null.</param>
-    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, bool sparseFeatures, long firstStep, Action<EpochRecord> epochCompleted,
+    public static TrainingOptions From(MlpOptionsBase options, MlpTaskHead head, int trainingRows, int? sparseFeatures, long firstStep, Action<EpochRecord> epochCompleted,
         Action<EpochProgress>? progress = null)
     {
         var o = options;

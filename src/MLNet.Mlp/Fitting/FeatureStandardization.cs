@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
+using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
 namespace MLNet.Mlp.Fitting;
@@ -17,7 +18,7 @@ namespace MLNet.Mlp.Fitting;
 /// <remarks>
 /// The statistics are those of the training rows, weighted by the example weights. <see cref="Mean"/> and <see cref="Scale"/> are computed in double and rounded to float
 /// once; standardizing and folding both use the rounded values, so a fold repeated from a checkpoint gives the same bits.
-/// With <c>center: false</c> the mean is zero (scale only), which keeps sparse rows sparse.
+/// With <c>center: false</c> the mean is zero (scale only), which keeps sparse rows sparse (<see cref="FitSparse"/>).
 /// </remarks>
 internal sealed class FeatureStandardization
 {
@@ -34,6 +35,17 @@ internal sealed class FeatureStandardization
     /// network mostly sees, which costs accuracy; a feature spread over its range (a normal one has s ≈ range/5) is not
     /// affected. The floor scales with the feature, so a column's unit still does not matter.</summary>
     private const double MinimumScaleOfRange = 0.1;
+
+    /// <summary>The least share of the (weighted) rows a column of sparse rows must hold a value in to be scaled as a dense
+    /// column is, by its standard deviation (at least a tenth of its range) whatever its size: 0.9, a number concatenated
+    /// to a wide one-hot encoding or bag of words, stored in nearly every row.</summary>
+    private const double DenseColumnShare = 0.9;
+
+    /// <summary>The least scale of a rarer column of sparse rows: 1, so that such a column is only ever shrunk (scaled, not
+    /// centered, which would fill every row). A scale below 1 would magnify the rare terms of a text vocabulary
+    /// (normalized per row, so every value is at most 1) far above the common ones, which costs accuracy; a column on a
+    /// large scale (counts or amounts in the thousands) is brought to unit spread.</summary>
+    private const double MinimumSparseScale = 1;
 
     internal FeatureStandardization(float[] mean, float[] scale)
     {
@@ -107,6 +119,69 @@ internal sealed class FeatureStandardization
     }
 
     /// <summary>
+    /// The scale-only standardization of sparse rows (centering would fill every row), by the statistics of every row
+    /// (the implied zeros included, weighted as in <see cref="Fit"/>): a column whose standard deviation exceeds
+    /// <see cref="MinimumSparseScale"/> is brought to unit spread; with <paramref name="asATable"/>, so is a column
+    /// holding a value in at least <see cref="DenseColumnShare"/> of the rows, whatever its spread, as a dense feature
+    /// is. Null when that leaves every column as it is (text features), so that such rows train exactly as they are.
+    /// </summary>
+    /// <param name="data">The training rows, sparse.</param>
+    /// <param name="asATable">Whether the rows are trained as a table (<see cref="MlpDefaults.TrainsSparseRowsAsATable"/>).</param>
+    public static FeatureStandardization? FitSparse(TrainingData data, bool asATable)
+    {
+        var sparse = data.SparseFeatures ?? throw new InvalidOperationException("The rows are not sparse.");
+        int f = data.FeatureCount;
+        var weights = data.Weights is { } given && given.Any(w => w > 0f) ? given : null;
+        double total = 0;
+        var mean = new double[f];
+        var storedWeight = new double[f];
+        var min = new double[f];
+        var max = new double[f];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        for (int r = 0; r < sparse.Rows; r++)
+        {
+            double w = weights?[r] ?? 1.0;
+            if (w == 0) continue;
+            total += w;
+            for (int k = sparse.RowStarts[r]; k < sparse.RowStarts[r + 1]; k++)
+            {
+                int j = sparse.Indices[k];
+                double v = sparse.Values[k];
+                mean[j] += w * v;
+                storedWeight[j] += w;
+                min[j] = Math.Min(min[j], v);
+                max[j] = Math.Max(max[j], v);
+            }
+        }
+        for (int j = 0; j < f; j++) mean[j] /= total;
+        // About the mean, as in Fit: the stored values' squared deviations, and μ² for each implied zero.
+        var variance = new double[f];
+        for (int r = 0; r < sparse.Rows; r++)
+        {
+            double w = weights?[r] ?? 1.0;
+            if (w == 0) continue;
+            for (int k = sparse.RowStarts[r]; k < sparse.RowStarts[r + 1]; k++)
+            {
+                double d = sparse.Values[k] - mean[sparse.Indices[k]];
+                variance[sparse.Indices[k]] += w * d * d;
+            }
+        }
+        var range = new double[f];
+        for (int j = 0; j < f; j++)
+        {
+            variance[j] = (variance[j] + Math.Max(total - storedWeight[j], 0) * mean[j] * mean[j]) / total;
+            // The implied zeros count towards the range; a column stored in every row holds none.
+            range[j] = storedWeight[j] >= total ? max[j] - min[j] : Math.Max(max[j], 0) - Math.Min(min[j], 0);
+        }
+        var dense = FromMoments(mean, variance, center: false, range);
+        var rare = FromMoments(mean, variance, center: false, minimumScale: MinimumSparseScale);
+        var scale = new float[f];
+        for (int j = 0; j < f; j++) scale[j] = (asATable && storedWeight[j] >= DenseColumnShare * total ? dense : rare).Scale[j];
+        return scale.Any(v => v != 1f) ? new FeatureStandardization(new float[f], scale) : null;
+    }
+
+    /// <summary>
     /// The standardization of features with these population means and variances (computed however suits the
     /// data's layout, e.g. over the stored values of sparse rows and the implied zeros).
     /// </summary>
@@ -114,7 +189,9 @@ internal sealed class FeatureStandardization
     /// <param name="variance">Per-feature population variance (about the mean).</param>
     /// <param name="center">False for scale only: μ = 0, and a constant feature is left as it is.</param>
     /// <param name="range">Per-feature max − min, for the floor on the scale (<see cref="MinimumScaleOfRange"/>); empty for no floor.</param>
-    public static FeatureStandardization FromMoments(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, bool center, ReadOnlySpan<double> range = default)
+    /// <param name="minimumScale">The least scale of any feature (<see cref="MinimumSparseScale"/> for sparse rows); 0 for none.</param>
+    public static FeatureStandardization FromMoments(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, bool center, ReadOnlySpan<double> range = default,
+        double minimumScale = 0)
     {
         var mu = new float[mean.Length];
         var scale = new float[mean.Length];
@@ -124,22 +201,25 @@ internal sealed class FeatureStandardization
             bool constant = !(sd > ConstantAbsoluteSpread) || sd <= ConstantRelativeSpread * Math.Abs(mean[j]);
             mu[j] = center ? (float)mean[j] : 0f;
             double floor = range.IsEmpty ? 0 : MinimumScaleOfRange * range[j];
-            scale[j] = constant ? 1f : (float)Math.Max(sd, floor);
+            scale[j] = constant ? 1f : (float)Math.Max(Math.Max(sd, floor), minimumScale);
         }
         return new FeatureStandardization(mu, scale);
     }
 
     /// <summary>Standardizes <paramref name="data"/>'s feature rows in place: the arrays a fit read are its own, and a
     /// copy of the largest buffer of the fit would double its memory.</summary>
-    /// <param name="data">Dense rows.</param>
-    /// <param name="keepZeros">Scale the rows only, x/s, and leave the centering μ/s to the engine as the data's
+    /// <param name="data">Dense rows, or sparse rows for a scale-only standardization (<see cref="ScaleSparseRows"/>).</param>
+    /// <param name="keepZeros">For dense rows: Scale the rows only, x/s, and leave the centering μ/s to the engine as the data's
     /// <see cref="TrainingData.InputOffset"/>: the network sees the same standardized inputs, while rows that are mostly
     /// zeros (images on a blank background, counts) keep them, so its first layer can skip them
     /// (<see cref="ZeroSkipping"/>).</param>
     public void ApplyInPlace(TrainingData data, bool keepZeros = false)
     {
         if (data.SparseFeatures != null)
-            throw new InvalidOperationException("The model was trained on standardized dense features and cannot continue on sparse rows, which are not standardized: train a new model, or set StandardizeFeatures to false for both.");
+        {
+            ScaleSparseRows(data);
+            return;
+        }
         int f = RequireWidth(data.FeatureCount);
         var x = data.Features;
         var mean = Array.ConvertAll(Mean, m => keepZeros ? 0.0 : m);
@@ -151,6 +231,20 @@ internal sealed class FeatureStandardization
             for (int j = 0; j < f; j++) offset[j] = (float)(Mean[j] / (double)Scale[j]);
             data.InputOffset = offset;
         }
+    }
+
+    /// <summary>Sparse rows scaled: every stored value becomes (x − μ)/s. Their implied zeros stay zeros, so a
+    /// centered standardization (one fitted on dense rows) cannot apply to them.</summary>
+    private void ScaleSparseRows(TrainingData data)
+    {
+        if (Mean.Any(m => m != 0f))
+            throw new InvalidOperationException("The model was trained on centered dense features and cannot continue on sparse rows, which are only scaled: train a new model, or set StandardizeFeatures to false for both.");
+        var sparse = data.SparseFeatures!;
+        RequireWidth(data.FeatureCount);
+        // As StandardizeRow computes each value, in double: the same bits as the same rows given dense.
+        var values = sparse.Values;
+        var indices = sparse.Indices;
+        for (int k = 0; k < values.Length; k++) values[k] = (float)((values[k] - (double)Mean[indices[k]]) / Scale[indices[k]]);
     }
 
     // x ← (float)((x − μ)/s) in double, as vectors where the machine has them: widening, the difference, the quotient
@@ -205,7 +299,7 @@ internal sealed class FeatureStandardization
             throw new NotSupportedException($"Feature standardization folds into a first dense layer, but the network starts with {network.Layers[0]}.");
         int units = first.Units, f = FeatureCount;
         // The layer's read-only views are slices of the network's flat parameter buffer, which the fold rewrites; only
-        // while a sparse Fit holds the layer input-major is Weights a copy, and sparse features are never standardized.
+        // while a sparse Fit holds the layer input-major is Weights a copy, and models are handed out only after it.
         if (first.InputMajor) throw new InvalidOperationException("The first layer is held input-major by a running Fit on sparse rows.");
         var weights = Writable(first.Weights);
         var bias = Writable(first.Bias);

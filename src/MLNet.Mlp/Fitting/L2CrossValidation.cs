@@ -75,7 +75,7 @@ internal static class L2CrossValidation
     /// with <paramref name="candidate"/>'s settings; +∞ when training diverges or the loss is not finite.</summary>
     private static double HeldOutLoss(MlpOptionsBase candidate, MlpTaskHead head, TrainingData train, TrainingData heldOut, int outputs)
     {
-        var engine = EngineTrainingOptions.From(candidate, head, train.Rows, sparseFeatures: false, firstStep: 0, static _ => { });
+        var engine = EngineTrainingOptions.From(candidate, head, train.Rows, train.SparseFeatures != null ? train.FeatureCount : null, firstStep: 0, static _ => { });
         Network network = NetworkBuilder.Build(candidate, head, train.FeatureCount, outputs);
         network.Initialize(candidate.EffectiveSeed);
         try

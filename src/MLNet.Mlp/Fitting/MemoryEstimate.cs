@@ -126,13 +126,13 @@ internal sealed class MemoryEstimate
         int features = DataViewReader.FeatureCount(schema, options.FeatureColumnName);
         var label = head.ReadLabelShape(schema, options.LabelColumnName);
         var layers = NetworkBuilder.Layers(options, head, label.OutputCount);
-        return new MemoryEstimate(options, features, label, separateValidation, layers, EngineTrainingOptions.From(options, head, trainingRows: 1, sparseFeatures: features >= DataViewReader.SparseMinFeatures, firstStep: 0, static _ => { }));
+        return new MemoryEstimate(options, features, label, separateValidation, layers, EngineTrainingOptions.From(options, head, trainingRows: 1, sparseFeatures: features >= DataViewReader.SparseMinFeatures ? features : null, firstStep: 0, static _ => { }));
     }
 
     /// <summary>The estimate for explicit shapes (tests).</summary>
     internal static MemoryEstimate For(MlpOptionsBase options, MlpTaskHead head, int features, LabelShape label, bool separateValidation)
         => new(options, features, label, separateValidation, NetworkBuilder.Layers(options, head, label.OutputCount),
-            EngineTrainingOptions.From(options, head, trainingRows: 1, sparseFeatures: features >= DataViewReader.SparseMinFeatures, firstStep: 0, static _ => { }));
+            EngineTrainingOptions.From(options, head, trainingRows: 1, sparseFeatures: features >= DataViewReader.SparseMinFeatures ? features : null, firstStep: 0, static _ => { }));
 
     private double? _nonZerosPerRow;
 

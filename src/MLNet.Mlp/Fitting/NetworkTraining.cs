@@ -28,7 +28,7 @@ internal static class NetworkTraining
         // sparse training keeps no copy at all: its steps never write a non-finite weight, and the state is that of
         // the last finite step.)
         TrainingResult result;
-        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, training.SparseFeatures != null, state.Step, reporter.Epoch, reporter.Progress);
+        var engineOptions = EngineTrainingOptions.From(options, head, training.Rows, training.SparseFeatures != null ? training.FeatureCount : null, state.Step, reporter.Epoch, reporter.Progress);
         if (training.SparseFeatures != null && !LazyFirstLayerUpdate.Supports(engineOptions.Optimizer, engineOptions.GradientTransforms, out string why))
             reporter.DenseSparseUpdates(why);
         try

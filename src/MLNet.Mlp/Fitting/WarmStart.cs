@@ -30,14 +30,17 @@ internal static class WarmStart
     /// </summary>
     /// <param name="previous">The model to continue.</param>
     /// <param name="standardizeOn">The training rows to standardize a model without training state by, or null.</param>
-    public static (TrainingState State, FeatureStandardization? Features) ContinueFrom(MlpModelParameters previous, TrainingData? standardizeOn)
+    /// <param name="options">The trainer's options.</param>
+    public static (TrainingState State, FeatureStandardization? Features) ContinueFrom(MlpModelParameters previous, TrainingData? standardizeOn, MlpOptionsBase options)
     {
         // The training state's network is the model's, or the one on standardized features it was folded from: copying
         // the state copies what training continues.
         if (previous.TrainingState is { } kept) return (kept.Clone(), previous.FeatureStandardization);
         var state = new TrainingState(previous.Network.Clone()) { EpochsCompleted = previous.History.Count };
         state.History.AddRange(previous.History);
-        var features = standardizeOn != null ? FeatureStandardization.Fit(standardizeOn) : null;
+        var features = standardizeOn == null ? null
+            : standardizeOn.SparseFeatures != null ? FeatureStandardization.FitSparse(standardizeOn, MlpDefaults.TrainsSparseRowsAsATable(options, standardizeOn.FeatureCount))
+            : FeatureStandardization.Fit(standardizeOn);
         features?.UnfoldInPlace(state.Network);
         return (state, features);
     }

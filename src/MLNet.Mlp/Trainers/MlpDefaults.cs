@@ -82,24 +82,44 @@ internal static class MlpDefaults
     /// <see cref="L2SelectionMaximumRows"/> rows. A continued model keeps the fixed default.</summary>
     /// <param name="options">The trainer's options.</param>
     /// <param name="trainingRows">The training rows n.</param>
-    /// <param name="sparseFeatures">Whether the features are kept as sparse rows.</param>
-    public static bool SelectsL2ByCrossValidation(MlpOptionsBase options, int trainingRows, bool sparseFeatures)
+    /// <param name="sparseFeatures">The feature count when the features are kept as sparse rows, else null.</param>
+    public static bool SelectsL2ByCrossValidation(MlpOptionsBase options, int trainingRows, int? sparseFeatures)
         => options.L2Regularization is null && trainingRows is >= L2SelectionMinimumRows and <= L2SelectionMaximumRows
             && L2RegularizationFor(options, trainingRows, sparseFeatures) > 0f;
 
+    /// <summary>
+    /// The most weights the first layer of a network on sparse rows may have (features × its units) to be trained as a
+    /// table is, with the default L2 penalty and every column brought to unit spread
+    /// (<see cref="Fitting.FeatureStandardization.FitSparse"/>): 2²⁰, e.g. 8,192 features into 128 units. The penalty
+    /// reaches every weight each step, which turns the lazy update over the columns a batch touches into a sweep of the
+    /// whole first layer, and a standardized model holds its first layer twice (folded for prediction, and as trained,
+    /// for continuing): a millisecond a step and a few megabytes up to this size, while for a text vocabulary of 10⁵–10⁶
+    /// columns every step would be tens of times slower and the model hundreds of megabytes larger. Below it (a
+    /// categorical column of thousands of values one-hot encoded beside a few numbers) the penalty is what keeps the
+    /// rare columns, each seen in a handful of rows, from being fitted to those rows' labels.
+    /// </summary>
+    public const long SparseTableMaximumFirstLayerWeights = 1L << 20;
+
+    /// <summary>Whether a network of <paramref name="options"/> on sparse rows of <paramref name="features"/> columns is
+    /// trained as a table is (<see cref="SparseTableMaximumFirstLayerWeights"/>).</summary>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="features">The feature count.</param>
+    public static bool TrainsSparseRowsAsATable(MlpOptionsBase options, int features)
+        // A network without hidden layers has the outputs as its first layer: at least one unit.
+        => (long)features * Math.Max(1, options.HiddenLayers.FirstOrDefault()) <= SparseTableMaximumFirstLayerWeights;
+
     /// <summary>The L2 regularization λ of a run: <paramref name="options"/>' own, or λ = <see cref="L2PenaltyExamples"/>/n
     /// when it is null, the run trains until converged (<c>NumberOfEpochs</c> null) on at most
-    /// <see cref="L2PenaltyMaximumRows"/> rows and no other weight penalty is set (<c>WeightDecay</c>, an optimizer's own
-    /// weight decay) and the features are dense; else 0. Sparse features (text) get none by default: the penalty
-    /// reaches every weight each step, which would turn the lazy update over the touched columns into a sweep of the
-    /// whole first layer.</summary>
+    /// <see cref="L2PenaltyMaximumRows"/> rows, no other weight penalty is set (<c>WeightDecay</c>, an optimizer's own
+    /// weight decay) and the features are dense or trained as a table (<see cref="TrainsSparseRowsAsATable"/>); else 0.</summary>
     /// <param name="options">The trainer's options.</param>
     /// <param name="trainingRows">The training rows n; positive.</param>
-    /// <param name="sparseFeatures">Whether the features are kept as sparse rows.</param>
-    public static float L2RegularizationFor(MlpOptionsBase options, int trainingRows, bool sparseFeatures)
+    /// <param name="sparseFeatures">The feature count when the features are kept as sparse rows, else null.</param>
+    public static float L2RegularizationFor(MlpOptionsBase options, int trainingRows, int? sparseFeatures)
     {
         if (options.L2Regularization is float set) return set;
-        if (sparseFeatures || options.NumberOfEpochs != null || options.WeightDecay > 0f || trainingRows > L2PenaltyMaximumRows) return 0f;
+        if (options.NumberOfEpochs != null || options.WeightDecay > 0f || trainingRows > L2PenaltyMaximumRows) return 0f;
+        if (sparseFeatures is int features && !TrainsSparseRowsAsATable(options, features)) return 0f;
         bool optimizerPenalizes = Optimizers.GradientTransformationChain.LinksOf(options.Optimizer)
             .Any(l => l.Role is Optimizers.TransformationRole.CoupledL2 or Optimizers.TransformationRole.DecoupledDecay);
         return optimizerPenalizes ? 0f : L2PenaltyExamples / Math.Max(trainingRows, 1);

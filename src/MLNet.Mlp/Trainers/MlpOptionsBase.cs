@@ -128,7 +128,8 @@ public abstract class MlpOptionsBase
     /// <summary>
     /// L2 regularization λ added to the gradient of the weights (g += λθ, i.e. ½λ‖W‖² added to the mean loss; biases are
     /// not penalized). Null (default): when training until converged (<see cref="NumberOfEpochs"/> null) on n ≤ 10,000
-    /// dense training rows with no other weight penalty (<see cref="WeightDecay"/>, an optimizer's own weight decay), a
+    /// training rows, dense or sparse with a first layer of at most 2²⁰ weights (a table, not a text vocabulary, whose
+    /// lazy sparse update the penalty would make a sweep of the whole layer every step), with no other weight penalty (<see cref="WeightDecay"/>, an optimizer's own weight decay), a
     /// penalty worth a few examples, λ = c/n (scikit-learn's <c>alpha</c> form, divided by the sample count), which keeps
     /// a small table trained until converged from being fitted to its noise; otherwise 0 (larger data sets reach the
     /// step limit before they overfit). A fresh fit of 50 to 1,000 rows chooses c among 1, 3, 10 and 30 by 3-fold
@@ -166,8 +167,12 @@ public abstract class MlpOptionsBase
     /// <c>NormalizeMeanVariance</c> in front; a constant feature is only centered. Continuing a model (warm start) keeps
     /// the standardization it was trained with; a model without its training state (loaded from an ML.NET zip)
     /// continues on standardized features when this is true. Feature columns kept sparse (wide vectors such as
-    /// <c>FeaturizeText</c>'s, already normalized per row) are not standardized: centering would fill their rows in, and a
-    /// per-feature scale would magnify rare terms far above common ones. Turn it off to reproduce the weights of models
+    /// <c>FeaturizeText</c>'s or a one-hot encoding of thousands of values) are scaled, never centered, which would fill
+    /// their rows in: a column whose deviation exceeds 1 (an amount in the thousands concatenated beside them) is brought
+    /// to unit spread, and, when the first layer has at most 2²⁰ weights (a table rather than a text vocabulary), so is a
+    /// column stored in at least nine rows of ten, whatever its spread; no other column is magnified, since a
+    /// per-feature scale below 1 would lift rare terms far above common ones. Text, normalized per row, is thus left as
+    /// it is. Turn it off to reproduce the weights of models
     /// trained before this option existed. Default true.
     /// </summary>
     public bool StandardizeFeatures { get; set; } = MlpDefaults.StandardizeFeatures;

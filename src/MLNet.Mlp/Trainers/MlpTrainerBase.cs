@@ -130,12 +130,14 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         {
             WarmStart.RequireCompatible(previousModel, _head, o, training.FeatureCount, outputs);
             standardization = LabelStandardization.Of(previousModel);
-            (state, features) = WarmStart.ContinueFrom(previousModel, StandardizesFeaturesOf(o, training) ? training : null);
+            (state, features) = WarmStart.ContinueFrom(previousModel, o.StandardizeFeatures ? training : null, o);
         }
         else
         {
             standardization = o.StandardizesLabels ? LabelStandardization.Fit(training) : null;
-            features = StandardizesFeaturesOf(o, training) ? FeatureStandardization.Fit(training) : null;
+            features = !o.StandardizeFeatures ? null
+                : training.SparseFeatures != null ? FeatureStandardization.FitSparse(training, MlpDefaults.TrainsSparseRowsAsATable(o, training.FeatureCount))
+                : FeatureStandardization.Fit(training);
             var network = NetworkBuilder.Build(o, _head, training.FeatureCount, outputs);
             network.Initialize(o.EffectiveSeed);
             state = new TrainingState(network);
@@ -143,8 +145,9 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         if (features != null)
         {
             // In place: the arrays were read (or split) for this fit alone.
-            // Rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
-            features.ApplyInPlace(training, keepZeros: ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows), withOffset: true));
+            // Dense rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
+            features.ApplyInPlace(training, keepZeros: training.SparseFeatures == null
+                && ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows), withOffset: true));
             if (validation != null) features.ApplyInPlace(validation);
         }
         if (standardization != null)
@@ -154,7 +157,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         }
 
         // 4. A small table's default penalty is chosen by cross-validation on the training rows (L2CrossValidation).
-        if (previousModel == null && MlpDefaults.SelectsL2ByCrossValidation(o, training.Rows, training.SparseFeatures != null))
+        if (previousModel == null && MlpDefaults.SelectsL2ByCrossValidation(o, training.Rows, training.SparseFeatures != null ? training.FeatureCount : null))
         {
             var choice = L2CrossValidation.Choose(o, _head, training, outputs);
             reporter.L2Chosen(choice);
@@ -173,11 +176,6 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         MlpModelParameters ToModel(TrainingState s, StopReason reason) => new(_head, features?.Fold(s.Network) ?? s.Network, classValues,
             standardization?.Mean, standardization?.Scale, s, s.History, reason, features);
     }
-
-    // Sparse rows (text features, normalized per row) are left as they are: a per-feature scale would magnify the rare
-    // terms, which are most of a text vocabulary, far above the common ones and costs accuracy; centering would densify.
-    private static bool StandardizesFeaturesOf(TOptions options, TrainingData training)
-        => options.StandardizeFeatures && training.SparseFeatures == null;
 
     /// <summary>The schema the trained transformer will produce; checks the label, feature and weight columns.</summary>
     /// <param name="inputSchema">The shape of the training data.</param>

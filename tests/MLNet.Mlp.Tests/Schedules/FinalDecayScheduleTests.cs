@@ -67,15 +67,15 @@ public class FinalDecayScheduleTests
     public void OnlyTheDefaultScheduleOfARunUntilConvergedDecays()
     {
         var head = MlpTaskHead.Regression;
-        var byDefault = EngineTrainingOptions.From(new MlpRegressionOptions(), head, 60_000, sparseFeatures: false, firstStep: 0, static _ => { });
+        var byDefault = EngineTrainingOptions.From(new MlpRegressionOptions(), head, 60_000, sparseFeatures: null, firstStep: 0, static _ => { });
         Assert.IsType<FinalDecaySchedule>(byDefault.Schedule);
         Assert.Equal(ScheduleUnit.Step, byDefault.ScheduleUnit);
 
-        var constant = EngineTrainingOptions.From(new MlpRegressionOptions { Schedule = new ConstantSchedule() }, head, 60_000, sparseFeatures: false, firstStep: 0, static _ => { });
+        var constant = EngineTrainingOptions.From(new MlpRegressionOptions { Schedule = new ConstantSchedule() }, head, 60_000, sparseFeatures: null, firstStep: 0, static _ => { });
         Assert.IsType<ConstantSchedule>(constant.Schedule);
         Assert.Equal(ScheduleUnit.Epoch, constant.ScheduleUnit);
 
-        var fixedLength = EngineTrainingOptions.From(new MlpRegressionOptions { NumberOfEpochs = 5 }, head, 60_000, sparseFeatures: false, firstStep: 0, static _ => { });
+        var fixedLength = EngineTrainingOptions.From(new MlpRegressionOptions { NumberOfEpochs = 5 }, head, 60_000, sparseFeatures: null, firstStep: 0, static _ => { });
         Assert.IsType<ConstantSchedule>(fixedLength.Schedule);
         Assert.Equal(ScheduleUnit.Epoch, fixedLength.ScheduleUnit);
     }

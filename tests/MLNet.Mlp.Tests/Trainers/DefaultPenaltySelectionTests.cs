@@ -19,17 +19,18 @@ public class DefaultPenaltySelectionTests
     }
 
     [Fact]
-    public void OnlyAFreshDenseRunOfFiftyToAThousandRowsWithNoPenaltySetCrossValidatesItsPenalty()
+    public void OnlyAFreshRunOfFiftyToAThousandRowsWithNoPenaltySetAndANarrowFirstLayerCrossValidatesItsPenalty()
     {
-        Assert.True(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 50, sparseFeatures: false));
-        Assert.True(MlpDefaults.SelectsL2ByCrossValidation(new MlpMulticlassOptions(), 1_000, sparseFeatures: false));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 49, sparseFeatures: false));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpMulticlassOptions(), 1_001, sparseFeatures: false));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 400, sparseFeatures: true));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { L2Regularization = 0f }, 400, sparseFeatures: false));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { L2Regularization = 3f / 400 }, 400, sparseFeatures: false));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { NumberOfEpochs = 50 }, 400, sparseFeatures: false));
-        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { WeightDecay = 1e-2f }, 400, sparseFeatures: false));
+        Assert.True(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 50, sparseFeatures: null));
+        Assert.True(MlpDefaults.SelectsL2ByCrossValidation(new MlpMulticlassOptions(), 1_000, sparseFeatures: null));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 49, sparseFeatures: null));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpMulticlassOptions(), 1_001, sparseFeatures: null));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 400, sparseFeatures: 100_000));
+        Assert.True(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions(), 400, sparseFeatures: 5_000));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { L2Regularization = 0f }, 400, sparseFeatures: null));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { L2Regularization = 3f / 400 }, 400, sparseFeatures: null));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { NumberOfEpochs = 50 }, 400, sparseFeatures: null));
+        Assert.False(MlpDefaults.SelectsL2ByCrossValidation(new MlpRegressionOptions { WeightDecay = 1e-2f }, 400, sparseFeatures: null));
     }
 
     [Fact]

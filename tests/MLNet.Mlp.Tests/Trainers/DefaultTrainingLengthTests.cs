@@ -63,19 +63,23 @@ public class DefaultTrainingLengthTests
     [Fact]
     public void TheDefaultPenaltyIsThreeExamplesWorthOnlyWhenTrainingSmallDataUntilConvergedWithNoOtherPenalty()
     {
-        Assert.Equal(3f / 400, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions(), 400, sparseFeatures: false));
-        Assert.Equal(3f / 10_000, MlpDefaults.L2RegularizationFor(new MlpMulticlassOptions(), 10_000, sparseFeatures: false));
+        Assert.Equal(3f / 400, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions(), 400, sparseFeatures: null));
+        Assert.Equal(3f / 10_000, MlpDefaults.L2RegularizationFor(new MlpMulticlassOptions(), 10_000, sparseFeatures: null));
         // More rows, a fixed length, a penalty of the user's (0 included) or another kind of penalty: none added.
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpMulticlassOptions(), 10_001, sparseFeatures: false));
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { NumberOfEpochs = 50 }, 400, sparseFeatures: false));
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { L2Regularization = 0f }, 400, sparseFeatures: false));
-        Assert.Equal(0.5f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { L2Regularization = 0.5f }, 400, sparseFeatures: false));
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { WeightDecay = 1e-2f }, 400, sparseFeatures: false));
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { Optimizer = new AdamOptimizer(weightDecay: 1e-4f) }, 400, sparseFeatures: false));
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { Optimizer = new AdamWOptimizer() }, 400, sparseFeatures: false));
-        // Sparse (text) features keep their lazy update: no default penalty, an explicit one still applies.
-        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions(), 400, sparseFeatures: true));
-        Assert.Equal(0.5f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { L2Regularization = 0.5f }, 400, sparseFeatures: true));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpMulticlassOptions(), 10_001, sparseFeatures: null));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { NumberOfEpochs = 50 }, 400, sparseFeatures: null));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { L2Regularization = 0f }, 400, sparseFeatures: null));
+        Assert.Equal(0.5f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { L2Regularization = 0.5f }, 400, sparseFeatures: null));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { WeightDecay = 1e-2f }, 400, sparseFeatures: null));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { Optimizer = new AdamOptimizer(weightDecay: 1e-4f) }, 400, sparseFeatures: null));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { Optimizer = new AdamWOptimizer() }, 400, sparseFeatures: null));
+        // Sparse features whose first layer is wide (a text vocabulary into 128 units) keep their lazy update: no default
+        // penalty, an explicit one still applies. A first layer of at most 2^20 weights gets the default penalty.
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions(), 400, sparseFeatures: 8_193));
+        Assert.Equal(0.5f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { L2Regularization = 0.5f }, 400, sparseFeatures: 100_000));
+        Assert.Equal(3f / 400, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions(), 400, sparseFeatures: 8_192));
+        Assert.Equal(3f / 400, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { HiddenLayers = [16] }, 400, sparseFeatures: 65_536));
+        Assert.Equal(0f, MlpDefaults.L2RegularizationFor(new MlpRegressionOptions { HiddenLayers = [16] }, 400, sparseFeatures: 65_537));
     }
 
     [Fact]

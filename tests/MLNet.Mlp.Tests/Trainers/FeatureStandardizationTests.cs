@@ -293,7 +293,7 @@ public class FeatureStandardizationTests
         var loaded = (restored as MlpPredictionTransformer ?? ((IEnumerable<ITransformer>)restored).OfType<MlpPredictionTransformer>().Single()).Model;
         Assert.Null(loaded.TrainingState);
 
-        var (state, features) = WarmStart.ContinueFrom(loaded, new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1));
+        var (state, features) = WarmStart.ContinueFrom(loaded, new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1), options);
         var standardized = new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1);
         features!.ApplyInPlace(standardized);
         var expected = Logits(loaded.Network, t.Features, t.Rows);
