@@ -209,7 +209,7 @@ internal sealed class FeatureStandardization
     /// <summary>Standardizes <paramref name="data"/>'s feature rows in place: the arrays a fit read are its own, and a
     /// copy of the largest buffer of the fit would double its memory.</summary>
     /// <param name="data">Dense rows, or sparse rows for a scale-only standardization (<see cref="ScaleSparseRows"/>).</param>
-    /// <param name="keepZeros">For dense rows: Scale the rows only, x/s, and leave the centering μ/s to the engine as the data's
+    /// <param name="keepZeros">For dense rows: scale the rows only, x/s, and leave the centering μ/s to the engine as the data's
     /// <see cref="TrainingData.InputOffset"/>: the network sees the same standardized inputs, while rows that are mostly
     /// zeros (images on a blank background, counts) keep them, so its first layer can skip them
     /// (<see cref="ZeroSkipping"/>).</param>

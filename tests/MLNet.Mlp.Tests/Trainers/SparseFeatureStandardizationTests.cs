@@ -187,6 +187,20 @@ public class SparseFeatureStandardizationTests
     }
 
     [Fact]
+    public void ASparseTableOfAFewHundredRowsCrossValidatesItsPenaltyAsADenseOneDoes()
+    {
+        var ml = new MLContext(seed: 0);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains("Mlp", StringComparison.Ordinal)) lock (messages) messages.Add(e.Message); };
+
+        var model = ml.BinaryClassification.Trainers.Mlp().Fit(Census(ml, 600, seed: 6));
+
+        Assert.Contains(messages, m => m.Contains("L2 regularization chosen by 3-fold cross-validation", StringComparison.Ordinal));
+        var auc = ml.BinaryClassification.EvaluateNonCalibrated(model.Transform(Census(ml, 1000, seed: 7))).AreaUnderRocCurve;
+        Assert.True(auc > 0.8, $"AUC {auc:F4}");
+    }
+
+    [Fact]
     public void ASparseModelWithStandardizedColumnsContinuesTrainingOnSparseRows()
     {
         var ml = new MLContext(seed: 0);
