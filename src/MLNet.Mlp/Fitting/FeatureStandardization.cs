@@ -18,7 +18,8 @@ namespace MLNet.Mlp.Fitting;
 /// <remarks>
 /// The statistics are those of the training rows, weighted by the example weights. <see cref="Mean"/> and <see cref="Scale"/> are computed in double and rounded to float
 /// once; standardizing and folding both use the rounded values, so a fold repeated from a checkpoint gives the same bits.
-/// With <c>center: false</c> the mean is zero (scale only), which keeps sparse rows sparse (<see cref="FitSparse"/>).
+/// With <c>center: false</c> the mean is zero (scale only), which keeps sparse rows sparse; sparse rows center only the
+/// columns stored in nearly every row (<see cref="FitSparse"/>).
 /// </remarks>
 internal sealed class FeatureStandardization
 {
@@ -36,9 +37,10 @@ internal sealed class FeatureStandardization
     /// affected. The floor scales with the feature, so a column's unit still does not matter.</summary>
     private const double MinimumScaleOfRange = 0.1;
 
-    /// <summary>The least share of the (weighted) rows a column of sparse rows must hold a value in to be scaled as a dense
-    /// column is, by its standard deviation (at least a tenth of its range) whatever its size: 0.9, a number concatenated
-    /// to a wide one-hot encoding or bag of words, stored in nearly every row.</summary>
+    /// <summary>The least share of the (weighted) rows a column of sparse rows must hold a value in to be standardized as a
+    /// dense column is, centered and scaled by its standard deviation (at least a tenth of its range): 0.9, a number
+    /// concatenated to a wide one-hot encoding or bag of words, stored in nearly every row, so that storing −μ/s in the
+    /// rows that lack it adds at most a tenth of a value per row.</summary>
     private const double DenseColumnShare = 0.9;
 
     /// <summary>The least scale of a rarer column of sparse rows: 1, so that such a column is only ever shrunk (scaled, not
@@ -54,7 +56,7 @@ internal sealed class FeatureStandardization
         Scale = scale;
     }
 
-    /// <summary>μ_j, the mean of each feature (0 for every feature when not centered).</summary>
+    /// <summary>μ_j, the mean of each feature (0 for a feature that is not centered).</summary>
     public float[] Mean { get; }
 
     /// <summary>s_j, the standard deviation of each feature, at least a tenth of its range (1 for a constant one: it is
@@ -119,11 +121,15 @@ internal sealed class FeatureStandardization
     }
 
     /// <summary>
-    /// The scale-only standardization of sparse rows (centering would fill every row), by the statistics of every row
-    /// (the implied zeros included, weighted as in <see cref="Fit"/>): a column whose standard deviation exceeds
-    /// <see cref="MinimumSparseScale"/> is brought to unit spread; with <paramref name="asATable"/>, so is a column
-    /// holding a value in at least <see cref="DenseColumnShare"/> of the rows, whatever its spread, as a dense feature
-    /// is. Null when that leaves every column as it is (text features), so that such rows train exactly as they are.
+    /// The standardization of sparse rows, by the statistics of every row (the implied zeros included, weighted as in
+    /// <see cref="Fit"/>). A column holding a value in at least <see cref="DenseColumnShare"/> of the rows (a number
+    /// concatenated beside a wide one-hot encoding or bag of words) is standardized as a dense feature is, centered and
+    /// scaled, when the rows are trained as a table (<paramref name="asATable"/>) or its deviation exceeds
+    /// <see cref="MinimumSparseScale"/>: left uncentered, a year or an amount far from zero would reach the first layer as
+    /// a large offset of its own, which Adam's small bias steps take thousands of steps to absorb. Its rows that lack it
+    /// then store −μ/s (<see cref="Standardize"/>), a handful of values more per row. Any other column whose deviation
+    /// exceeds <see cref="MinimumSparseScale"/> is only scaled (centering would fill every row). Null when that leaves
+    /// every column as it is (text features), so that such rows train exactly as they are.
     /// </summary>
     /// <param name="data">The training rows, sparse.</param>
     /// <param name="asATable">Whether the rows are trained as a table (<see cref="MlpDefaults.TrainsSparseRowsAsATable"/>).</param>
@@ -174,11 +180,17 @@ internal sealed class FeatureStandardization
             // The implied zeros count towards the range; a column stored in every row holds none.
             range[j] = storedWeight[j] >= total ? max[j] - min[j] : Math.Max(max[j], 0) - Math.Min(min[j], 0);
         }
-        var dense = FromMoments(mean, variance, center: false, range);
+        var dense = FromMoments(mean, variance, center: true, range);
         var rare = FromMoments(mean, variance, center: false, minimumScale: MinimumSparseScale);
+        var mu = new float[f];
         var scale = new float[f];
-        for (int j = 0; j < f; j++) scale[j] = (asATable && storedWeight[j] >= DenseColumnShare * total ? dense : rare).Scale[j];
-        return scale.Any(v => v != 1f) ? new FeatureStandardization(new float[f], scale) : null;
+        for (int j = 0; j < f; j++)
+        {
+            bool asDense = storedWeight[j] >= DenseColumnShare * total && (asATable || rare.Scale[j] != 1f);
+            mu[j] = asDense ? dense.Mean[j] : 0f;
+            scale[j] = (asDense ? dense : rare).Scale[j];
+        }
+        return scale.Any(v => v != 1f) || mu.Any(m => m != 0f) ? new FeatureStandardization(mu, scale) : null;
     }
 
     /// <summary>
@@ -206,20 +218,18 @@ internal sealed class FeatureStandardization
         return new FeatureStandardization(mu, scale);
     }
 
-    /// <summary>Standardizes <paramref name="data"/>'s feature rows in place: the arrays a fit read are its own, and a
-    /// copy of the largest buffer of the fit would double its memory.</summary>
-    /// <param name="data">Dense rows, or sparse rows for a scale-only standardization (<see cref="ScaleSparseRows"/>).</param>
+    /// <summary>Standardizes <paramref name="data"/>'s feature rows, in place where their layout allows: the arrays a fit
+    /// read are its own, and a copy of the largest buffer of the fit would double its memory.</summary>
+    /// <param name="data">Dense rows, or sparse rows (<see cref="StandardizeSparseRows"/>).</param>
     /// <param name="keepZeros">For dense rows: scale the rows only, x/s, and leave the centering μ/s to the engine as the data's
     /// <see cref="TrainingData.InputOffset"/>: the network sees the same standardized inputs, while rows that are mostly
     /// zeros (images on a blank background, counts) keep them, so its first layer can skip them
     /// (<see cref="ZeroSkipping"/>).</param>
-    public void ApplyInPlace(TrainingData data, bool keepZeros = false)
+    /// <returns><paramref name="data"/>, standardized in place; or, for sparse rows where a centered column is missing
+    /// from some row, new rows that store it there.</returns>
+    public TrainingData Standardize(TrainingData data, bool keepZeros = false)
     {
-        if (data.SparseFeatures != null)
-        {
-            ScaleSparseRows(data);
-            return;
-        }
+        if (data.SparseFeatures != null) return StandardizeSparseRows(data);
         int f = RequireWidth(data.FeatureCount);
         var x = data.Features;
         var mean = Array.ConvertAll(Mean, m => keepZeros ? 0.0 : m);
@@ -231,20 +241,65 @@ internal sealed class FeatureStandardization
             for (int j = 0; j < f; j++) offset[j] = (float)(Mean[j] / (double)Scale[j]);
             data.InputOffset = offset;
         }
+        return data;
     }
 
-    /// <summary>Sparse rows scaled: every stored value becomes (x − μ)/s. Their implied zeros stay zeros, so a
-    /// centered standardization (one fitted on dense rows) cannot apply to them.</summary>
-    private void ScaleSparseRows(TrainingData data)
+    /// <summary>Sparse rows standardized: every stored value becomes (x − μ)/s, computed as <see cref="StandardizeRow"/>
+    /// computes it, so the rows hold the bits of the same rows standardized dense. An implied zero of a centered column
+    /// (μ ≠ 0) is −μ/s, not zero: the rows that lack such a column get it stored, which only needs new arrays when some
+    /// row lacks one (a number concatenated to a one-hot encoding is usually stored in every row).</summary>
+    private TrainingData StandardizeSparseRows(TrainingData data)
     {
-        if (Mean.Any(m => m != 0f))
-            throw new InvalidOperationException("The model was trained on centered dense features and cannot continue on sparse rows, which are only scaled: train a new model, or set StandardizeFeatures to false for both.");
         var sparse = data.SparseFeatures!;
         RequireWidth(data.FeatureCount);
-        // As StandardizeRow computes each value, in double: the same bits as the same rows given dense.
+        int[] centered = [.. Enumerable.Range(0, FeatureCount).Where(j => Mean[j] != 0f)];
+        int missing = 0;
+        for (int r = 0; r < sparse.Rows; r++) missing += centered.Length - CenteredStored(sparse, r, centered);
+        if (missing > 0) sparse = WithCenteredColumns(sparse, centered, missing);
         var values = sparse.Values;
         var indices = sparse.Indices;
         for (int k = 0; k < values.Length; k++) values[k] = (float)((values[k] - (double)Mean[indices[k]]) / Scale[indices[k]]);
+        return ReferenceEquals(sparse, data.SparseFeatures) ? data : new TrainingData(sparse, data.Targets, data.TargetWidth, data.Weights);
+    }
+
+    // How many of the (ascending) centered columns row r stores.
+    private static int CenteredStored(SparseRows sparse, int r, int[] centered)
+    {
+        int found = 0, c = 0;
+        for (int k = sparse.RowStarts[r]; k < sparse.RowStarts[r + 1] && c < centered.Length; k++)
+        {
+            while (c < centered.Length && centered[c] < sparse.Indices[k]) c++;
+            if (c < centered.Length && centered[c] == sparse.Indices[k]) { found++; c++; }
+        }
+        return found;
+    }
+
+    // The rows with a stored zero at every centered column a row lacks (standardized with the rest afterwards), columns
+    // still ascending: a merge of each row's columns with the centered ones.
+    private static SparseRows WithCenteredColumns(SparseRows sparse, int[] centered, int missing)
+    {
+        var starts = new int[sparse.Rows + 1];
+        var indices = new int[sparse.NonZeroCount + missing];
+        var values = new float[indices.Length];
+        int at = 0;
+        for (int r = 0; r < sparse.Rows; r++)
+        {
+            int k = sparse.RowStarts[r], end = sparse.RowStarts[r + 1], c = 0;
+            while (k < end || c < centered.Length)
+            {
+                if (c < centered.Length && (k == end || centered[c] < sparse.Indices[k]))
+                {
+                    indices[at] = centered[c++];
+                    values[at++] = 0f;
+                    continue;
+                }
+                if (c < centered.Length && centered[c] == sparse.Indices[k]) c++;
+                indices[at] = sparse.Indices[k];
+                values[at++] = sparse.Values[k++];
+            }
+            starts[r + 1] = at;
+        }
+        return new SparseRows(sparse.Columns, starts, indices, values);
     }
 
     // x ← (float)((x − μ)/s) in double, as vectors where the machine has them: widening, the difference, the quotient

@@ -89,7 +89,7 @@ internal static class MlpDefaults
 
     /// <summary>
     /// The most weights the first layer of a network on sparse rows may have (features × its units) to be trained as a
-    /// table is, with the default L2 penalty and the columns stored in nearly every row brought to unit spread
+    /// table is, with the default L2 penalty and the columns stored in nearly every row standardized as dense ones
     /// (<see cref="Fitting.FeatureStandardization.FitSparse"/>): 2²⁰, e.g. 8,192 features into 128 units. The penalty
     /// reaches every weight each step, which turns the lazy update over the columns a batch touches into a sweep of the
     /// whole first layer, and a standardized model holds its first layer twice (folded for prediction, and as trained,

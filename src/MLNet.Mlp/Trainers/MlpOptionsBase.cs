@@ -167,12 +167,12 @@ public abstract class MlpOptionsBase
     /// <c>NormalizeMeanVariance</c> in front; a constant feature is only centered. Continuing a model (warm start) keeps
     /// the standardization it was trained with; a model without its training state (loaded from an ML.NET zip)
     /// continues on standardized features when this is true. Feature columns kept sparse (wide vectors such as
-    /// <c>FeaturizeText</c>'s or a one-hot encoding of thousands of values) are scaled, never centered, which would fill
-    /// their rows in: a column whose deviation exceeds 1 (an amount in the thousands concatenated beside them) is brought
-    /// to unit spread, and, when the first layer has at most 2²⁰ weights (a table rather than a text vocabulary), so is a
-    /// column stored in at least nine rows of ten, whatever its spread; no other column is magnified, since a
-    /// per-feature scale below 1 would lift rare terms far above common ones. Text, normalized per row, is thus left as
-    /// it is. Turn it off to reproduce the weights of models
+    /// <c>FeaturizeText</c>'s or a one-hot encoding of thousands of values) are never filled in: a column stored in at
+    /// least nine rows of ten (a number concatenated beside them) is centered and scaled as a dense one when the first
+    /// layer has at most 2²⁰ weights (a table rather than a text vocabulary) or its deviation exceeds 1, the rows that
+    /// lack it storing −μ/s; any other column whose deviation exceeds 1 (an amount in the thousands) is only brought to
+    /// unit spread; no other column is magnified, since a per-feature scale below 1 would lift rare terms far above
+    /// common ones. Text, normalized per row, is thus left as it is. Turn it off to reproduce the weights of models
     /// trained before this option existed. Default true.
     /// </summary>
     public bool StandardizeFeatures { get; set; } = MlpDefaults.StandardizeFeatures;

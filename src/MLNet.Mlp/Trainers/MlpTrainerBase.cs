@@ -144,11 +144,11 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         }
         if (features != null)
         {
-            // In place: the arrays were read (or split) for this fit alone.
+            // In place where the layout allows: the arrays were read (or split) for this fit alone.
             // Dense rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
-            features.ApplyInPlace(training, keepZeros: training.SparseFeatures == null
+            training = features.Standardize(training, keepZeros: training.SparseFeatures == null
                 && ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows), withOffset: true));
-            if (validation != null) features.ApplyInPlace(validation);
+            if (validation != null) validation = features.Standardize(validation);
         }
         if (standardization != null)
         {

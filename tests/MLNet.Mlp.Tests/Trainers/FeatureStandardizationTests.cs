@@ -42,7 +42,7 @@ public class FeatureStandardizationTests
             Assert.Equal((float)mean, s.Mean[j]);
             Assert.Equal(j is 1 or 2 ? 1f : (float)sd, s.Scale[j]);
         }
-        s.ApplyInPlace(data);
+        s.Standardize(data);
         Assert.All(Enumerable.Range(0, 4), r => Assert.Equal(0f, data.Features[r * 4 + 1]));
         // The row of weight 0 does not count: the others have weighted mean 0 and variance 1 in every varying column.
         foreach (int j in new[] { 0, 3 })
@@ -79,7 +79,7 @@ public class FeatureStandardizationTests
             var data = new TrainingData(features, f, new float[rows], 1);
             var s = FeatureStandardization.Fit(data);
             var expected = features.Select((v, i) => (float)((v - (double)s.Mean[i % f]) / s.Scale[i % f])).ToArray();
-            s.ApplyInPlace(data);
+            s.Standardize(data);
             Assert.Equal(expected, data.Features);
         }
     }
@@ -102,8 +102,8 @@ public class FeatureStandardizationTests
         var kept = new TrainingData((float[])features.Clone(), f, new float[rows], 1);
         var centered = new TrainingData((float[])features.Clone(), f, new float[rows], 1);
 
-        s.ApplyInPlace(kept, keepZeros: true);
-        s.ApplyInPlace(centered);
+        s.Standardize(kept, keepZeros: true);
+        s.Standardize(centered);
 
         Assert.Null(centered.InputOffset);
         var offset = Assert.IsType<float[]>(kept.InputOffset);
@@ -147,7 +147,7 @@ public class FeatureStandardizationTests
         var metrics = ml.MulticlassClassification.Evaluate(trained.Transform(data));
         Assert.True(metrics.MicroAccuracy > 0.95, $"accuracy {metrics.MicroAccuracy}");
         var standardization = Assert.IsType<FeatureStandardization>(model.FeatureStandardization);
-        standardization.ApplyInPlace(standardizedData);
+        standardization.Standardize(standardizedData);
         var expected = Logits(model.TrainingState!.Network, standardizedData.Features, rows);
         var actual = Logits(model.Network, features, rows);
         for (int i = 0; i < expected.Length; i++)
@@ -168,7 +168,7 @@ public class FeatureStandardizationTests
         Assert.NotSame(trainingNetwork, model.Network);
 
         var standardized = new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1);
-        standardization.ApplyInPlace(standardized);
+        standardization.Standardize(standardized);
         var expected = Logits(trainingNetwork, standardized.Features, t.Rows);
         var actual = Logits(model.Network, t.Features, t.Rows);
         for (int r = 0; r < t.Rows; r++)
@@ -295,7 +295,7 @@ public class FeatureStandardizationTests
 
         var (state, features) = WarmStart.ContinueFrom(loaded, new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1), options);
         var standardized = new TrainingData((float[])t.Features.Clone(), t.FeatureCount, new float[t.Rows], 1);
-        features!.ApplyInPlace(standardized);
+        features!.Standardize(standardized);
         var expected = Logits(loaded.Network, t.Features, t.Rows);
         var actual = Logits(state.Network, standardized.Features, t.Rows);
         for (int r = 0; r < t.Rows; r++)
