@@ -9,6 +9,17 @@ namespace MLNet.Mlp.Fitting;
 /// <summary>The translation of a trainer's options into the engine's <see cref="TrainingOptions"/>, in this one place.</summary>
 internal static class EngineTrainingOptions
 {
+    /// <summary>The batch size of a run of <paramref name="options"/> on <paramref name="trainingRows"/> rows: the options'
+    /// own, or the default for that many rows (<see cref="TrainingDefaults.BatchSizeFor"/>, which grows the batch of a
+    /// run trained until converged on a large data set).</summary>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="trainingRows">The training rows; positive.</param>
+    public static int BatchSizeOf(MlpOptionsBase options, int trainingRows)
+        => options.BatchSize ?? TrainingDefaults.BatchSizeFor(trainingRows, ConvergenceOf(options));
+
+    // No number of epochs: train until converged, with the engine's default rule and limits.
+    private static ConvergenceCriterion? ConvergenceOf(MlpOptionsBase options) => options.NumberOfEpochs is null ? new ConvergenceCriterion() : null;
+
     /// <summary>The engine's settings for <paramref name="options"/> and the task's loss and metric.</summary>
     /// <param name="options">The trainer's options.</param>
     /// <param name="head">The task.</param>
@@ -21,9 +32,8 @@ internal static class EngineTrainingOptions
         Action<EpochProgress>? progress = null)
     {
         var o = options;
-        int batchSize = o.BatchSize ?? TrainingDefaults.BatchSizeFor(trainingRows);
-        // No number of epochs: train until converged, with the engine's default rule and limits.
-        var convergence = o.NumberOfEpochs is null ? new ConvergenceCriterion() : null;
+        var convergence = ConvergenceOf(o);
+        int batchSize = BatchSizeOf(o, trainingRows);
         // The default schedule of such a run decays over the end of its limit; a schedule set by the user is kept as is.
         var schedule = o.Schedule;
         var unit = o.ScheduleUnit;

@@ -124,9 +124,10 @@ internal sealed class FeatureStandardization
     /// The standardization of sparse rows, by the statistics of every row (the implied zeros included, weighted as in
     /// <see cref="Fit"/>). A column holding a value in at least <see cref="DenseColumnShare"/> of the rows (a number
     /// concatenated beside a wide one-hot encoding or bag of words) is standardized as a dense feature is, centered and
-    /// scaled, when the rows are trained as a table (<paramref name="asATable"/>) or its deviation exceeds
-    /// <see cref="MinimumSparseScale"/>: left uncentered, a year or an amount far from zero would reach the first layer as
-    /// a large offset of its own, which Adam's small bias steps take thousands of steps to absorb. Its rows that lack it
+    /// scaled, when the rows are trained as a table (<paramref name="asATable"/>) or its root mean square exceeds
+    /// <see cref="MinimumSparseScale"/> (a deviation above 1, or a mean far from zero): left uncentered, a year or an
+    /// amount far from zero would reach the first layer as a large offset of its own, which Adam's small bias steps take
+    /// thousands of steps to absorb. Its rows that lack it
     /// then store −μ/s (<see cref="Standardize"/>), a handful of values more per row. Any other column whose deviation
     /// exceeds <see cref="MinimumSparseScale"/> is only scaled (centering would fill every row). Null when that leaves
     /// every column as it is (text features), so that such rows train exactly as they are.
@@ -186,7 +187,10 @@ internal sealed class FeatureStandardization
         var scale = new float[f];
         for (int j = 0; j < f; j++)
         {
-            bool asDense = storedWeight[j] >= DenseColumnShare * total && (asATable || rare.Scale[j] != 1f);
+            // Wider than a table, a column stored in nearly every row is standardized when its values reach beyond 1 on
+            // average (root mean square above MinimumSparseScale): a deviation above 1, or a mean far from zero.
+            bool asDense = storedWeight[j] >= DenseColumnShare * total
+                && (asATable || variance[j] + mean[j] * mean[j] > MinimumSparseScale * MinimumSparseScale);
             mu[j] = asDense ? dense.Mean[j] : 0f;
             scale[j] = (asDense ? dense : rare).Scale[j];
         }

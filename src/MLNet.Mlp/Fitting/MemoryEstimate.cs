@@ -57,7 +57,7 @@ internal sealed class MemoryEstimate
     private const string LayersRemedy = nameof(MlpOptionsBase.HiddenLayers);
     private const string OptimizerRemedy = nameof(MlpOptionsBase.Optimizer);
 
-    private readonly int _features, _targets, _outputs, _batchSize;
+    private readonly int _features, _targets, _outputs;
     private readonly bool _weights, _standardizes, _foldsFeatures, _separateValidation, _restoresBestWeights, _copiesGradient;
     private readonly float? _validationFraction;
     private readonly MlpOptionsBase _options;
@@ -81,8 +81,6 @@ internal sealed class MemoryEstimate
         _features = features;
         _targets = label.TargetWidth;
         _outputs = label.OutputCount;
-        // The default batch size depends on the rows and never exceeds TrainingDefaults.BatchSize: the estimate uses that.
-        _batchSize = o.BatchSize ?? TrainingDefaults.BatchSize;
         _weights = o.ExampleWeightColumnName != null || o.ExampleWeightsByClass != null;
         _standardizes = o.StandardizesLabels;
         _foldsFeatures = o.StandardizeFeatures;
@@ -168,7 +166,11 @@ internal sealed class MemoryEstimate
         var fraction = _validationFraction ?? (_separateValidation ? null : ValidationSet.DefaultFraction(_options, rows, _nonZerosPerRow != null));
         long validation = fraction is float f ? (long)Math.Round(rows * (double)f) : _separateValidation ? validationRows : 0;
         long training = fraction is null ? rows : rows - validation;
-        int batch = rowsFinal && training > 0 ? (int)Math.Min(_batchSize, training) : _batchSize;
+        // The default batch grows with the rows: while reading, the upper bound's bounds it, and is never counted below
+        // the usual 32, so that the estimate grows by the rows alone. Once the rows are known any batch is cut to them.
+        int batch = EngineTrainingOptions.BatchSizeOf(_options, (int)Math.Clamp(training, 1, int.MaxValue));
+        if (rowsFinal && training > 0) batch = (int)Math.Min(batch, training);
+        else if (!rowsFinal && _options.BatchSize is null) batch = Math.Max(batch, TrainingDefaults.BatchSize);
         long p = _parameters, s = _state, b = _optimizerBuffers;
         var parts = new List<Part>
         {

@@ -101,7 +101,9 @@ public abstract class MlpOptionsBase
     public MonitoredQuantity ScheduleMonitor { get; set; } = TrainingDefaults.ScheduleMonitor;
 
     /// <summary>Examples per optimizer step: 1 is stochastic, the row count is full-batch gradient descent; null
-    /// (default) for 32, or every row when there are fewer (<see cref="TrainingDefaults.BatchSizeFor"/>).</summary>
+    /// (default) for 32, or every row when there are fewer; when training until converged on more than 64,000 rows,
+    /// just enough that the 20,000-step limit covers 10 epochs (a million rows: 500), so that a large data set is seen
+    /// ten times rather than cut short (<see cref="TrainingDefaults.BatchSizeFor"/>).</summary>
     public int? BatchSize
     {
         get => _batchSize;
@@ -169,7 +171,8 @@ public abstract class MlpOptionsBase
     /// continues on standardized features when this is true. Feature columns kept sparse (wide vectors such as
     /// <c>FeaturizeText</c>'s or a one-hot encoding of thousands of values) are never filled in: a column stored in at
     /// least nine rows of ten (a number concatenated beside them) is centered and scaled as a dense one when the first
-    /// layer has at most 2²⁰ weights (a table rather than a text vocabulary) or its deviation exceeds 1, the rows that
+    /// layer has at most 2²⁰ weights (a table rather than a text vocabulary) or its root mean square exceeds 1 (a
+    /// deviation above 1, or a mean far from zero, such as a year), the rows that
     /// lack it storing −μ/s; any other column whose deviation exceeds 1 (an amount in the thousands) is only brought to
     /// unit spread; no other column is magnified, since a per-feature scale below 1 would lift rare terms far above
     /// common ones. Text, normalized per row, is thus left as it is. Turn it off to reproduce the weights of models

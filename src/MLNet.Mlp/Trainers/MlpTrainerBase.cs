@@ -147,7 +147,7 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
             // In place where the layout allows: the arrays were read (or split) for this fit alone.
             // Dense rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
             training = features.Standardize(training, keepZeros: training.SparseFeatures == null
-                && ZeroSkipping.Suits(training, o.BatchSize ?? TrainingDefaults.BatchSizeFor(training.Rows), withOffset: true));
+                && ZeroSkipping.Suits(training, EngineTrainingOptions.BatchSizeOf(o, training.Rows), withOffset: true));
             if (validation != null) validation = features.Standardize(validation);
         }
         if (standardization != null)

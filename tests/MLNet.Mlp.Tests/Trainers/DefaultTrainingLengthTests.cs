@@ -112,6 +112,21 @@ public class DefaultTrainingLengthTests
     }
 
     [Fact]
+    public void ALargeDataSetTrainedUntilConvergedTakesBatchesLargeEnoughForTenEpochsWithinTheStepLimit()
+    {
+        // 70,000 rows: batches of 32 would give the 20,000-step limit 9.1 epochs; batches of 35 give it ten, 2,000 steps
+        // each. A fixed number of epochs keeps batches of 32.
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(SyntheticData.SignalAndNoise(70_000, seed: 3));
+
+        var untilConverged = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [8] }).Fit(data).Model;
+        var fixedLength = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { HiddenLayers = [8], NumberOfEpochs = 1 }).Fit(data).Model;
+
+        Assert.All(untilConverged.History, h => Assert.Equal(2_000, h.Steps));
+        Assert.Equal(2_188, Assert.Single(fixedLength.History).Steps);
+    }
+
+    [Fact]
     public void TheCatalogsSimpleOverloadDefaultsToTrainingUntilConverged()
     {
         var ml = new MLContext(seed: 0);

@@ -10,7 +10,7 @@ namespace MLNet.Mlp.Tests.Trainers;
 /// <summary>
 /// Sparse rows (a wide one-hot encoding or bag of words, kept sparse) are standardized without being densified: a column
 /// stored in nearly every row (a number concatenated beside them) is centered and scaled as a dense feature is when the
-/// rows are trained as a table (a first layer of at most 2^20 weights) or its spread exceeds 1, any other column whose
+/// rows are trained as a table (a first layer of at most 2^20 weights) or its root mean square exceeds 1, any other column whose
 /// spread exceeds 1 is shrunk, and text features are left exactly as they are.
 /// </summary>
 public class SparseFeatureStandardizationTests
@@ -96,6 +96,22 @@ public class SparseFeatureStandardizationTests
         var values = data.SparseFeatures!.Values;
         Assert.Same(data, s.Standardize(data));
         Assert.Same(values, data.SparseFeatures.Values);
+    }
+
+    [Fact]
+    public void WiderThanATableAColumnInNearlyEveryRowIsCenteredWhenItsValuesReachBeyondOne()
+    {
+        // Column 0: a year that varies by less than 1 (2010 ± 0.5); 1: a constant 5,000; 2: a constant 1 (an input like
+        // a bias); 3: a text-like value below 1 in every row.
+        var random = new Random(4);
+        var rows = Enumerable.Range(0, 40)
+            .Select(r => new[] { (0, 2009.5f + (r % 2)), (1, 5000f), (2, 1f), (3, 0.1f + 0.5f * (float)random.NextDouble()) })
+            .ToList();
+
+        var s = FeatureStandardization.FitSparse(Sparse(4, rows), asATable: false)!;
+
+        Assert.Equal([2010f, 5000f, 0f, 0f], s.Mean);
+        Assert.Equal([0.5f, 1f, 1f, 1f], s.Scale);
     }
 
     [Fact]

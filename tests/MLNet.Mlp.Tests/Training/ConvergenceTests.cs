@@ -117,6 +117,27 @@ public class ConvergenceTests
     [InlineData(150, 32)]
     [InlineData(31, 31)]
     [InlineData(60_000, 32)]
+    [InlineData(1_000_000, 32)]
     public void TheDefaultBatchSizeIsThirtyTwoOrEveryRowWhenFewer(int rows, int expected)
         => Assert.Equal(expected, TrainingDefaults.BatchSizeFor(rows));
+
+    [Theory]
+    [InlineData(31, 31)]
+    [InlineData(60_000, 32)]
+    [InlineData(64_000, 32)]
+    [InlineData(64_001, 33)]
+    [InlineData(200_000, 100)]
+    [InlineData(1_000_000, 500)]
+    public void UntilConvergedTheDefaultBatchGrowsSoThatTheStepLimitCoversTenEpochs(int rows, int expected)
+    {
+        var criterion = new ConvergenceCriterion();
+        int batch = TrainingDefaults.BatchSizeFor(rows, criterion);
+
+        Assert.Equal(expected, batch);
+        Assert.True((double)criterion.MaximumNumberOfSteps * batch / rows >= TrainingDefaults.MinimumEpochsWithinStepLimit || batch == 32 && rows <= 64_000);
+    }
+
+    [Fact]
+    public void AStepLimitTooSmallForTheEpochsTakesEveryRowInOneBatch()
+        => Assert.Equal(5_000, TrainingDefaults.BatchSizeFor(5_000, new ConvergenceCriterion { MaximumNumberOfSteps = 3 }));
 }
