@@ -127,10 +127,10 @@ internal sealed class FeatureStandardization
     /// scaled, when the rows are trained as a table (<paramref name="asATable"/>) or its root mean square exceeds
     /// <see cref="MinimumSparseScale"/> (a deviation above 1, or a mean far from zero): left uncentered, a year or an
     /// amount far from zero would reach the first layer as a large offset of its own, which Adam's small bias steps take
-    /// thousands of steps to absorb. Its rows that lack it
-    /// then store −μ/s (<see cref="Standardize"/>), a handful of values more per row. Any other column whose deviation
-    /// exceeds <see cref="MinimumSparseScale"/> is only scaled (centering would fill every row). Null when that leaves
-    /// every column as it is (text features), so that such rows train exactly as they are.
+    /// thousands of steps to absorb. Its rows that lack it then store −μ/s (<see cref="Standardize"/>), a handful of
+    /// values more per row. Any other column whose deviation exceeds <see cref="MinimumSparseScale"/> is only scaled
+    /// (centering would fill every row). Null when that leaves every column as it is (text features), so that such rows
+    /// train exactly as they are.
     /// </summary>
     /// <param name="data">The training rows, sparse.</param>
     /// <param name="asATable">Whether the rows are trained as a table (<see cref="MlpDefaults.TrainsSparseRowsAsATable"/>).</param>

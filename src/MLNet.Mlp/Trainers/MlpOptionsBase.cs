@@ -172,11 +172,11 @@ public abstract class MlpOptionsBase
     /// <c>FeaturizeText</c>'s or a one-hot encoding of thousands of values) are never filled in: a column stored in at
     /// least nine rows of ten (a number concatenated beside them) is centered and scaled as a dense one when the first
     /// layer has at most 2²⁰ weights (a table rather than a text vocabulary) or its root mean square exceeds 1 (a
-    /// deviation above 1, or a mean far from zero, such as a year), the rows that
-    /// lack it storing −μ/s; any other column whose deviation exceeds 1 (an amount in the thousands) is only brought to
-    /// unit spread; no other column is magnified, since a per-feature scale below 1 would lift rare terms far above
-    /// common ones. Text, normalized per row, is thus left as it is. Turn it off to reproduce the weights of models
-    /// trained before this option existed. Default true.
+    /// deviation above 1, or a mean far from zero, such as a year), the rows that lack it storing −μ/s; any other column
+    /// whose deviation exceeds 1 (an amount in the thousands) is only brought to unit spread; no other column is
+    /// magnified, since a per-feature scale below 1 would lift rare terms far above common ones. Text, normalized per
+    /// row, is thus left as it is. Turn it off to reproduce the weights of models trained before this option existed.
+    /// Default true.
     /// </summary>
     public bool StandardizeFeatures { get; set; } = MlpDefaults.StandardizeFeatures;
 
