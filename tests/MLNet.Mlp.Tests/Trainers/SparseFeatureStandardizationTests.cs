@@ -266,6 +266,49 @@ public class SparseFeatureStandardizationTests
     }
 
     [Fact]
+    public void AModelLoadedFromItsZipContinuesOnSparseRowsWithCenteredColumnsFromWhereItWas()
+    {
+        // A zip holds the folded network without training state: the warm start standardizes the new rows (storing −μ/s
+        // where a row lacks the ratio) and unfolds the network with the same statistics, so training resumes from the
+        // function the model computed.
+        var ml = new MLContext(seed: 0);
+        var data = Census(ml, 1500, seed: 8, ageMean: 2010, ageDeviation: 5, ratioMissingEvery: 20);
+        var options = new MlpBinaryOptions { NumberOfEpochs = 3 };
+        var trained = ml.BinaryClassification.Trainers.Mlp(options).Fit(data);
+        using var zip = new TempFile(".zip");
+        ml.Model.Save(trained, data.Schema, zip.Path);
+        var restored = new MLContext().Model.LoadMlp(zip.Path, out _);
+        var loaded = (restored as MlpPredictionTransformer ?? ((IEnumerable<ITransformer>)restored).OfType<MlpPredictionTransformer>().Single()).Model;
+        Assert.Null(loaded.TrainingState);
+
+        var rows = ml.Data.CreateEnumerable<Row>(data, reuseRowObject: false).Take(200).ToArray();
+        var (state, features) = WarmStart.ContinueFrom(loaded, SparseRowsOf(rows), options);
+        var standardized = features!.Standardize(SparseRowsOf(rows));
+        Assert.NotEqual(0f, features.Mean[5002]);
+        var raw = new float[rows.Length * loaded.FeatureCount];
+        for (int i = 0; i < rows.Length; i++) rows[i].Features.CopyTo(raw.AsSpan(i * loaded.FeatureCount, loaded.FeatureCount));
+        var expected = new float[rows.Length];
+        var actual = new float[rows.Length];
+        MlpTaskHead.Binary.Predict(loaded.Network, raw, expected, rows.Length);
+        MlpTaskHead.Binary.Predict(state.Network, Dense(standardized), actual, rows.Length);
+        for (int r = 0; r < rows.Length; r++)
+            Assert.True(Math.Abs(actual[r] - expected[r]) <= 1e-3 * (1 + Math.Abs(expected[r])), $"row {r}: unfolded {actual[r]} vs {expected[r]}");
+
+        var continued = ml.BinaryClassification.Trainers.Mlp(options).Fit(data, loaded);
+        Assert.Equal(6, continued.Model.History.Count);
+        var test = Census(ml, 1000, seed: 9, ageMean: 2010, ageDeviation: 5, ratioMissingEvery: 20);
+        double before = ml.BinaryClassification.EvaluateNonCalibrated(trained.Transform(test)).AreaUnderRocCurve;
+        double after = ml.BinaryClassification.EvaluateNonCalibrated(continued.Transform(test)).AreaUnderRocCurve;
+        Assert.True(after >= before - 0.01, $"AUC {before:F4} before, {after:F4} after continuing");
+    }
+
+    private static TrainingData SparseRowsOf(Row[] rows)
+    {
+        var list = rows.Select(r => r.Features.GetIndices().ToArray().Zip(r.Features.GetValues().ToArray()).ToArray()).ToList();
+        return Sparse(rows[0].Features.Length, list);
+    }
+
+    [Fact]
     public void ASparseTableOfAFewHundredRowsCrossValidatesItsPenaltyAsADenseOneDoes()
     {
         var ml = new MLContext(seed: 0);
