@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Fitting;
 using MLNet.Mlp.Tasks;
+using MLNet.Mlp.Tests.Persistence;
 using MLNet.Mlp.Trainers;
 using MLNet.Mlp.Training;
 
@@ -277,8 +278,7 @@ public class SparseFeatureStandardizationTests
         var trained = ml.BinaryClassification.Trainers.Mlp(options).Fit(data);
         using var zip = new TempFile(".zip");
         ml.Model.Save(trained, data.Schema, zip.Path);
-        var restored = new MLContext().Model.LoadMlp(zip.Path, out _);
-        var loaded = (restored as MlpPredictionTransformer ?? ((IEnumerable<ITransformer>)restored).OfType<MlpPredictionTransformer>().Single()).Model;
+        var loaded = LoadMlpTests.Stages(new MLContext().Model.LoadMlp(zip.Path, out _)).OfType<MlpPredictionTransformer>().Single().Model;
         Assert.Null(loaded.TrainingState);
 
         var rows = ml.Data.CreateEnumerable<Row>(data, reuseRowObject: false).Take(200).ToArray();
