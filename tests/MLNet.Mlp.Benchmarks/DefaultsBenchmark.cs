@@ -144,7 +144,7 @@ internal static class DefaultsBenchmark
             {
                 ["epochs"] = mlp.History.Count.ToString(CultureInfo.InvariantCulture),
                 ["steps"] = mlp.History.Sum(h => h.Steps).ToString(CultureInfo.InvariantCulture),
-                ["batch"] = Training.TrainingDefaults.BatchSizeFor(60_000).ToString(CultureInfo.InvariantCulture),
+                ["batch"] = Training.TrainingDefaults.BatchSizeFor(60_000, new Training.ConvergenceCriterion()).ToString(CultureInfo.InvariantCulture),
                 ["stop"] = mlp.StopReason.ToString(),
             },
         });
