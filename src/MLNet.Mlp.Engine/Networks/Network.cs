@@ -214,13 +214,17 @@ public sealed class Network
     /// <param name="values">The row's stored values.</param>
     /// <param name="outputs">Receives the <see cref="OutputSize"/> outputs.</param>
     /// <param name="preActivation">Whether to return the output layer's pre-activations (logits) when it is a dense layer.</param>
-    internal void PredictSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, bool preActivation)
+    /// <param name="zeroSkipping">Made for this network: its input-major copy of the first layer serves the row (the
+    /// same bits, read one contiguous row of weights per non-zero); null to read the layer as it is held.</param>
+    internal void PredictSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, bool preActivation, ZeroSkippingInference? zeroSkipping = null)
     {
+        if (zeroSkipping != null && zeroSkipping.Network != this) throw new ArgumentException("The zero skipping was made for another network.", nameof(zeroSkipping));
         if (!_inferenceWorkspaces.TryTake(out var ws)) ws = new NetworkWorkspace(this, InferenceChunk);
         try
         {
             var context = ForwardContext.Inference(1);
-            ((DenseLayer)_layers[0]).ForwardSparseRow(indices, values, ws.Outputs[0], ws.Caches[0]);
+            if (zeroSkipping != null) zeroSkipping.ForwardSparseRow(indices, values, ws.Caches[0], ws.Outputs[0]);
+            else ((DenseLayer)_layers[0]).ForwardSparseRow(indices, values, ws.Outputs[0], ws.Caches[0]);
             for (int i = 1; i < _layers.Length; i++)
                 _layers[i].Forward(ws.Outputs[i - 1].AsSpan(0, _layers[i].InputSize), ws.Outputs[i], ws.Caches[i], 1, context);
             var result = preActivation && _layers[^1] is DenseLayer ? ws.Caches[^1].AsSpan(0, OutputSize) : ws.Output(1);

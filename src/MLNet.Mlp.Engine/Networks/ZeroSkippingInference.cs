@@ -7,16 +7,17 @@ using MLNet.Mlp.Training;
 namespace MLNet.Mlp.Networks;
 
 /// <summary>
-/// Scores dense rows that are mostly zeros with the first dense layer reading only their non-zeros, and with the bits
+/// Scores rows with the first dense layer reading only their non-zeros. Dense rows that are mostly zeros get the bits
 /// the dense product gives the same rows: each output element is computed by the same chains, in the same order, as
 /// the matrix multiply the layer would run for that many rows (<see cref="GemmDriver"/>'s depth blocks, or the 512-bit
 /// dot kernel's lanes for a few rows), and a zero left out of a chain leaves its bits as they were. So whether a block
 /// of rows takes this path changes its speed, never its scores, and saved models keep predicting the bits they did.
+/// Sparse rows (<see cref="ForwardSparseRow"/>) get the bits of <see cref="DenseLayer.ForwardSparseRow"/>.
 /// </summary>
 /// <remarks>
 /// Holds a copy of the first layer's weights input-major ([inputs × units], units padded to a multiple of 16),
-/// made on first use, so a model scores mostly-zero rows with its first layer in memory twice. Only for a network whose
-/// parameters no longer change (a trained model's).
+/// made on first use, so a model scores sparse or mostly-zero rows with its first layer in memory twice. Only for a
+/// network whose parameters no longer change (a trained model's).
 /// </remarks>
 internal sealed class ZeroSkippingInference
 {
@@ -112,6 +113,31 @@ internal sealed class ZeroSkippingInference
             for (int r = 0; r < rows; r++) scratch.Z.AsSpan(r * _stride, _units).CopyTo(z.Slice(r * _units, _units));
         _layer.Activation.Forward(z.Slice(0, rows * _units), output.Slice(0, rows * _units), _units);
         return true;
+    }
+
+    /// <summary>
+    /// The first layer on one sparse row, <paramref name="values"/> at the ascending columns <paramref name="indices"/>:
+    /// its pre-activations into <paramref name="z"/> and its outputs into <paramref name="output"/>, the chain from the
+    /// bias over the row's non-zeros in order that <see cref="DenseLayer.ForwardSparseRow"/> computes, so the same bits.
+    /// Read from the input-major copy, each non-zero costs one contiguous row of weights; the layer held [units × inputs]
+    /// costs one cache line per unit, which for a text vocabulary's first layer means a miss each.
+    /// </summary>
+    /// <param name="indices">The row's stored columns, ascending, each below the network's input size.</param>
+    /// <param name="values">The row's stored values.</param>
+    /// <param name="z">Receives the pre-activations; at least the units rounded up to a multiple of 16 long (the padding is
+    /// computed too and left there).</param>
+    /// <param name="output">Receives the outputs, the units.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void ForwardSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> z, Span<float> output)
+    {
+        if (indices.Length != values.Length) throw new ArgumentException($"{indices.Length} indices but {values.Length} values.", nameof(values));
+        var transposed = Weights();
+        var target = z.Slice(0, _stride);
+        int* starts = stackalloc int[] { 0, indices.Length };
+        fixed (int* pIndices = indices)
+        fixed (float* pValues = values, pw = transposed.Weights, pBias = transposed.Bias, pz = target)
+            SparseDenseProduct.Forward(0, 1, starts, pIndices, pValues, pw + transposed.Offset, _stride, pBias, pz);
+        _layer.Activation.Forward(z.Slice(0, _units), output.Slice(0, _units), _units);
     }
 
     /// <summary>

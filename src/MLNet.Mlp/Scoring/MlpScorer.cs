@@ -29,7 +29,7 @@ internal sealed class MlpScorer
     /// <summary>Scores one sparse row without densifying it (the model reads sparse rows: <see cref="ReadsSparse"/>).</summary>
     public void ScoreSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
-        _head.PredictSparse(_model.Network, indices, values, _outputs);
+        _head.PredictSparse(_model.Network, indices, values, _outputs, _model.ZeroSkipping);
         Unstandardize();
     }
 

@@ -62,8 +62,8 @@ internal sealed class BinaryTaskHead : ClassificationTaskHead
         => network.PredictPreActivation(features, outputs, rows, 1, zeroSkipping);
 
     /// <inheritdoc/>
-    public override void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs)
-        => network.PredictSparseRow(indices, values, outputs, preActivation: true);
+    public override void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, ZeroSkippingInference? zeroSkipping = null)
+        => network.PredictSparseRow(indices, values, outputs, preActivation: true, zeroSkipping);
 
     public override Delegate CreateGetter(DataViewSchema.Column column, MlpRowScoring row) => column.Name switch
     {

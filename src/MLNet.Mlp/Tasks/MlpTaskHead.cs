@@ -129,8 +129,8 @@ internal abstract class MlpTaskHead
         => network.PredictSkippingZeros(features, outputs, rows, 1, zeroSkipping);
 
     /// <summary>As <see cref="Predict"/> for one sparse row (the network's first layer is a dense layer).</summary>
-    public virtual void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs)
-        => network.PredictSparseRow(indices, values, outputs, preActivation: false);
+    public virtual void PredictSparse(Network network, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, ZeroSkippingInference? zeroSkipping = null)
+        => network.PredictSparseRow(indices, values, outputs, preActivation: false, zeroSkipping);
 
     /// <summary>The getter of prediction column <paramref name="column"/> of a scored row.</summary>
     /// <returns>A <c>ValueGetter</c> of the column's type.</returns>

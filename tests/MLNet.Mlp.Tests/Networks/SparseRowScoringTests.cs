@@ -1,25 +1,33 @@
 using MLNet.Mlp.Activations;
 using MLNet.Mlp.Layers;
 using MLNet.Mlp.Networks;
+using MLNet.Mlp.Numerics.MatrixMultiplication;
 
 namespace MLNet.Mlp.Tests.Networks;
 
 /// <summary>
 /// A sparse row scored by a network whose first layer holds W in its documented layout ([units × inputs], as a trained
 /// text model does): each pre-activation is the chain from the bias over the row's non-zeros in order, the bits the
-/// input-major layout of training gives too.
+/// input-major layout of training gives too, whether the layer is read as it is held or from the input-major copy a
+/// model scores with (<see cref="ZeroSkippingInference"/>, units padded to a multiple of 16).
 /// </summary>
 public class SparseRowScoringTests
 {
     [Theory]
-    [InlineData(1, 50)]
-    [InlineData(7, 50)]
-    [InlineData(8, 5000)]
-    [InlineData(31, 5000)]
-    [InlineData(32, 5000)]
-    [InlineData(45, 20000)]
-    [InlineData(128, 20000)]
-    public void ASparseRowsPreActivationsAreTheChainFromTheBiasOverItsNonZerosInOrder(int units, int inputs)
+    [InlineData(1, 50, false)]
+    [InlineData(7, 50, false)]
+    [InlineData(8, 5000, false)]
+    [InlineData(31, 5000, false)]
+    [InlineData(32, 5000, false)]
+    [InlineData(45, 20000, false)]
+    [InlineData(128, 20000, false)]
+    [InlineData(1, 50, true)]
+    [InlineData(7, 50, true)]
+    [InlineData(31, 5000, true)]
+    [InlineData(45, 20000, true)]
+    [InlineData(128, 20000, true)]
+    [InlineData(200, 20000, true)]
+    public void ASparseRowsPreActivationsAreTheChainFromTheBiasOverItsNonZerosInOrder(int units, int inputs, bool inputMajorCopy)
     {
         var network = new Network(inputs, new DenseLayer(units, Activation.Identity));
         network.Initialize(units);
@@ -31,7 +39,10 @@ public class SparseRowScoringTests
         float[] values = [.. indices.Select(_ => (float)(random.NextDouble() * 4 - 2))];
         var z = new float[units];
 
-        network.PredictSparseRow(indices, values, z, preActivation: true);
+        var zeroSkipping = inputMajorCopy ? ZeroSkippingInference.For(network) : null;
+        Assert.Equal(inputMajorCopy && GemmDriver.DefaultKind != GemmKernelKind.Scalar, zeroSkipping != null);
+
+        network.PredictSparseRow(indices, values, z, preActivation: true, zeroSkipping);
 
         for (int u = 0; u < units; u++)
         {
