@@ -256,14 +256,36 @@ internal sealed class FeatureStandardization
     {
         var sparse = data.SparseFeatures!;
         RequireWidth(data.FeatureCount);
-        int[] centered = [.. Enumerable.Range(0, FeatureCount).Where(j => Mean[j] != 0f)];
-        int missing = 0;
-        for (int r = 0; r < sparse.Rows; r++) missing += centered.Length - CenteredStored(sparse, r, centered);
-        if (missing > 0) sparse = WithCenteredColumns(sparse, centered, missing);
+        int[] centered = CenteredColumns();
+        long missing = MissingCenteredValues(sparse, centered);
+        if (missing > 0) sparse = WithCenteredColumns(sparse, centered, checked((int)missing));
         var values = sparse.Values;
         var indices = sparse.Indices;
         for (int k = 0; k < values.Length; k++) values[k] = (float)((values[k] - (double)Mean[indices[k]]) / Scale[indices[k]]);
         return ReferenceEquals(sparse, data.SparseFeatures) ? data : new TrainingData(sparse, data.Targets, data.TargetWidth, data.Weights);
+    }
+
+    /// <summary>The values the new rows <see cref="Standardize"/> makes for <paramref name="data"/> store: 0 when it
+    /// standardizes in place (dense rows, or sparse rows that store every centered column), else the non-zeros and the
+    /// centered values stored where rows lack them. The caller checks the memory for them before they are made.</summary>
+    public long CopiedNonZeros(TrainingData data)
+    {
+        if (data.SparseFeatures is not { } sparse) return 0;
+        RequireWidth(data.FeatureCount);
+        long missing = MissingCenteredValues(sparse, CenteredColumns());
+        return missing == 0 ? 0 : sparse.NonZeroCount + missing;
+    }
+
+    // The columns standardization centers (μ ≠ 0), ascending.
+    private int[] CenteredColumns() => [.. Enumerable.Range(0, FeatureCount).Where(j => Mean[j] != 0f)];
+
+    // The implied zeros of centered columns, which standardized sparse rows must store.
+    private static long MissingCenteredValues(SparseRows sparse, int[] centered)
+    {
+        long missing = 0;
+        if (centered.Length == 0) return 0;
+        for (int r = 0; r < sparse.Rows; r++) missing += centered.Length - CenteredStored(sparse, r, centered);
+        return missing;
     }
 
     // How many of the (ascending) centered columns row r stores.

@@ -144,6 +144,11 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         }
         if (features != null)
         {
+            // Sparse rows that lack a centered column get new arrays: checked before they are made.
+            long trainingCopy = features.CopiedNonZeros(training), validationCopy = validation != null ? features.CopiedNonZeros(validation) : 0;
+            if (trainingCopy + validationCopy > 0)
+                memory.Require(train.Data.Rows, validationData != null ? validation!.Rows : 0, rowsFinal: true, "read",
+                    MemoryEstimate.StandardizedSparseCopy((trainingCopy, training.Rows), (validationCopy, validation?.Rows ?? 0)));
             // In place where the layout allows: the arrays were read (or split) for this fit alone.
             // Dense rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
             training = features.Standardize(training, keepZeros: training.SparseFeatures == null

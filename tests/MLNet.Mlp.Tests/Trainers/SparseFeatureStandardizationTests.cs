@@ -267,6 +267,31 @@ public class SparseFeatureStandardizationTests
     }
 
     [Fact]
+    public void TheRowsMadeToStoreACenteredColumnAreCheckedAgainstTheMemoryBeforeTheyAreMade()
+    {
+        // One row in 20 lacks the ratio, which is centered: standardizing makes new arrays of 79,000 + 1,000 stored
+        // values beside the rows as read. A budget that holds the rest of the fit but not them refuses the fit before
+        // they are made, counting them; one that also holds them trains. (A small network, so that the data, not the
+        // model, is most of the fit.)
+        var ml = new MLContext(seed: 0);
+        var train = Census(ml, 20_000, seed: 1, ratioMissingEvery: 20);
+        var options = new MlpBinaryOptions { NumberOfEpochs = 1, HiddenLayers = [4] };
+        var memory = MemoryEstimate.For(options, MlpTaskHead.Binary, train.Schema, separateValidation: false);
+        memory.UseSparseRows(79_000 / 20_000.0);
+        long rest = MemoryEstimate.Total(memory.Parts(20_000, 0, rowsFinal: true));
+        long copy = MemoryEstimate.StandardizedSparseCopy((80_000, 20_000)).Bytes;
+        Assert.Equal(4 * (2 * 80_000 + 20_001), copy);
+
+        options.AvailableMemoryBytes = rest + copy / 2;
+        var e = Assert.Throws<InsufficientMemoryException>(() => ml.BinaryClassification.Trainers.Mlp(options).Fit(train));
+        Assert.Contains($"Training needs an estimated {rest + copy:N0} bytes of memory for 20,000 rows", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"sparse rows with their centered columns stored (StandardizeFeatures), made beside the rows as read: {copy:N0} bytes", e.Message, StringComparison.Ordinal);
+
+        options.AvailableMemoryBytes = rest + copy;
+        Assert.NotEqual(0f, ml.BinaryClassification.Trainers.Mlp(options).Fit(train).Model.FeatureStandardization!.Mean[5002]);
+    }
+
+    [Fact]
     public void AModelLoadedFromItsZipContinuesOnSparseRowsWithCenteredColumnsFromWhereItWas()
     {
         // A zip holds the folded network without training state: the warm start standardizes the new rows (storing −μ/s
