@@ -29,8 +29,9 @@ namespace MLNet.Mlp.Fitting;
 /// the lazy update's compact copies of the touched columns, chunk by chunk, (2 + B) × units × min(F, b × (2Z + 1), 256),
 /// and of the later parameters, (2 + B) × (P − units × F);</item>
 /// <item>with standardized (dense) features, the model handed out: a network folded from the trained one, 2P + S;</item>
-/// <item>once sparse rows are read, when some lack a centered column: their standardized copy, which stores it there,
-/// 2 × (the non-zeros + those values) + rows + 1 (<see cref="StandardizedSparseCopy"/>);</item>
+/// <item>once sparse rows are read and standardized (<see cref="StandardizedSparseParts"/>): the folded model, 2P + S, and
+/// when some rows lack a centered column, their standardized copy, which stores it there, 2 × (the non-zeros + those
+/// values) + rows + 1;</item>
 /// <item>the batch buffers for b = min(BatchSize, Nₜ) rows, b × (Σ layer outputs + Σ layer caches + 2 × widest + F + T + w),
 /// and the validation chunk's, c × (Σ outputs + Σ caches + 2 × widest) for c = min(V, 256).</item>
 /// </list>
@@ -141,9 +142,10 @@ internal sealed class MemoryEstimate
 
     /// <summary>
     /// Counts the data as sparse rows of <paramref name="nonZerosPerRow"/> stored values on average (a column index and
-    /// a value each, 8 bytes, and a row offset), as the reader keeps a sparse feature column, instead of every feature.
+    /// a value each, 8 bytes, and a row offset), as the reader keeps a sparse feature column, instead of every feature;
+    /// null counts dense rows again.
     /// </summary>
-    public void UseSparseRows(double nonZerosPerRow) => _nonZerosPerRow = Math.Max(1, nonZerosPerRow);
+    public void UseSparseRows(double? nonZerosPerRow) => _nonZerosPerRow = nonZerosPerRow is double nz ? Math.Max(1, nz) : null;
 
     /// <summary>The parameters of the network the options describe.</summary>
     public long ParameterCount => _parameters;
@@ -234,11 +236,11 @@ internal sealed class MemoryEstimate
     /// <param name="rowsFinal">Whether <paramref name="rows"/> is the final count.</param>
     /// <param name="source">Where the row count comes from ("the data view reports", "read so far"), for the message.</param>
     /// <exception cref="InsufficientMemoryException">The fit cannot fit.</exception>
-    /// <param name="extra">A part known only once the data is read (<see cref="StandardizedSparseCopy"/>), or null.</param>
-    public void Require(long rows, long validationRows, bool rowsFinal, string source, Part? extra = null)
+    /// <param name="extra">Parts known only once the data is read (<see cref="StandardizedSparseParts"/>), or null.</param>
+    public void Require(long rows, long validationRows, bool rowsFinal, string source, IReadOnlyList<Part>? extra = null)
     {
         var parts = Parts(rows, validationRows, rowsFinal);
-        if (extra != null) parts = [.. parts, extra];
+        if (extra != null) parts = [.. parts, .. extra];
         long needed = Total(parts);
         var tooLarge = parts.FirstOrDefault(p => p.LargestArray > Array.MaxLength);
         if (tooLarge is null && needed <= AvailableBytes) return;
@@ -252,20 +254,31 @@ internal sealed class MemoryEstimate
         throw new InsufficientMemoryException(Describe(parts, needed, tooLarge, rows, source));
     }
 
-    /// <summary>The part the new arrays of standardized sparse rows take, for <see cref="Require"/>: when some row lacks
-    /// a centered column they are made beside the rows as read (<see cref="FeatureStandardization.CopiedNonZeros"/>), a
-    /// column index and a value per stored value and an offset per row.</summary>
+    /// <summary>
+    /// The parts standardizing sparse rows adds, known only once they are read, for <see cref="Require"/>: the model
+    /// handed out, folded from the trained network (<see cref="Parts"/> counts it for dense rows alone, since text is
+    /// left unstandardized), 2P + S; and, when some rows lack a centered column, the new arrays made beside the rows as
+    /// read to store it there (<see cref="FeatureStandardization.CopiedNonZeros"/>), a column index and a value per
+    /// stored value and an offset per row.
+    /// </summary>
     /// <param name="copies">The stored values and the rows of each copy (training, validation); copies of 0 values are none.</param>
-    public static Part StandardizedSparseCopy(params (long NonZeros, long Rows)[] copies)
+    public IReadOnlyList<Part> StandardizedSparseParts(params (long NonZeros, long Rows)[] copies)
     {
+        var parts = new List<Part>
+        {
+            new("the model for raw features, folded from the trained network (StandardizeFeatures)", Floats(Add(Mul(2, _parameters), _state)),
+                Math.Max(_parameters, _state), LayersRemedy, nameof(MlpOptionsBase.StandardizeFeatures)),
+        };
         long floats = 0, largest = 0;
         foreach (var (nonZeros, rows) in copies.Where(c => c.NonZeros > 0))
         {
             floats = Add(floats, Add(Mul(2, nonZeros), rows + 1));
             largest = Math.Max(largest, nonZeros);
         }
-        return new("sparse rows with their centered columns stored (StandardizeFeatures), made beside the rows as read",
-            Floats(floats), largest, nameof(MlpOptionsBase.StandardizeFeatures), DataRemedy);
+        if (floats > 0)
+            parts.Add(new("sparse rows with their centered columns stored (StandardizeFeatures), made beside the rows as read",
+                Floats(floats), largest, nameof(MlpOptionsBase.StandardizeFeatures), DataRemedy));
+        return parts;
     }
 
     /// <summary>The row budget of the training read: the rows the memory holds, and the check as they grow.</summary>

@@ -83,9 +83,12 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         var memory = MemoryEstimate.For(o, _head, trainData.Schema, validationData != null);
         if (memory.MayReadSparse)
         {
-            // The model alone first: a model that cannot fit is refused before any row is computed.
+            // The model alone first, a model that cannot fit refused before any row is computed: counted as for sparse
+            // rows, its smallest part (no dense batch, no copies a lazy sparse step does without), so that a model that
+            // fits is not refused; the first row then tells the layout, which every later check counts.
+            memory.UseSparseRows(1);
             memory.Require(0, 0, rowsFinal: false, "the data view reports");
-            if (DataViewReader.FirstRowNonZeros(trainData, o.FeatureColumnName) is int nonZeros) memory.UseSparseRows(nonZeros);
+            memory.UseSparseRows(DataViewReader.FirstRowNonZeros(trainData, o.FeatureColumnName));
         }
         long? knownRows = trainData.GetRowCount();
         memory.Require(knownRows ?? 0, validationData?.GetRowCount() ?? 0, rowsFinal: knownRows != null, "the data view reports");
@@ -144,11 +147,11 @@ public abstract class MlpTrainerBase<TOptions, TTransformer> : ITrainerEstimator
         }
         if (features != null)
         {
-            // Sparse rows that lack a centered column get new arrays: checked before they are made.
-            long trainingCopy = features.CopiedNonZeros(training), validationCopy = validation != null ? features.CopiedNonZeros(validation) : 0;
-            if (trainingCopy + validationCopy > 0)
-                memory.Require(train.Data.Rows, validationData != null ? validation!.Rows : 0, rowsFinal: true, "read",
-                    MemoryEstimate.StandardizedSparseCopy((trainingCopy, training.Rows), (validationCopy, validation?.Rows ?? 0)));
+            // Standardized sparse rows fold into the model too, and rows that lack a centered column get new arrays:
+            // known only now, checked before they are made.
+            if (training.SparseFeatures != null)
+                memory.Require(train.Data.Rows, validationData != null ? validation!.Rows : 0, rowsFinal: true, "read", memory.StandardizedSparseParts(
+                    (features.CopiedNonZeros(training), training.Rows), (validation != null ? features.CopiedNonZeros(validation) : 0, validation?.Rows ?? 0)));
             // In place where the layout allows: the arrays were read (or split) for this fit alone.
             // Dense rows that are mostly zeros stay so (centered through the engine's input offset), for the first layer to skip.
             training = features.Standardize(training, keepZeros: training.SparseFeatures == null

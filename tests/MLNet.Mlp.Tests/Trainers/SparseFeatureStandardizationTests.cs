@@ -278,8 +278,12 @@ public class SparseFeatureStandardizationTests
         var options = new MlpBinaryOptions { NumberOfEpochs = 1, HiddenLayers = [4] };
         var memory = MemoryEstimate.For(options, MlpTaskHead.Binary, train.Schema, separateValidation: false);
         memory.UseSparseRows(79_000 / 20_000.0);
-        long rest = MemoryEstimate.Total(memory.Parts(20_000, 0, rowsFinal: true));
-        long copy = MemoryEstimate.StandardizedSparseCopy((80_000, 20_000)).Bytes;
+        // With the model folded for raw features, 2P floats, which the estimate before reading counts for dense rows only.
+        long rest = MemoryEstimate.Total(memory.Parts(20_000, 0, rowsFinal: true)) + 8 * memory.ParameterCount;
+        var added = memory.StandardizedSparseParts((80_000, 20_000), (0, 0));
+        Assert.Equal(2, added.Count);
+        Assert.Equal(8 * memory.ParameterCount, added[0].Bytes);
+        long copy = added[1].Bytes;
         Assert.Equal(4 * (2 * 80_000 + 20_001), copy);
 
         options.AvailableMemoryBytes = rest + copy / 2;
