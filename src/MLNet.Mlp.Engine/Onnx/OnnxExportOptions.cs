@@ -9,6 +9,13 @@ internal sealed record OnnxExportOptions
     /// <summary>Input and output shapes.</summary>
     public OnnxBatchLayout Layout { get; init; } = OnnxBatchLayout.Batched;
 
+    /// <summary>
+    /// Whether the single-row graph's first dense layer reads only the row's non-zeros (NonZero, then Gather of those
+    /// inputs and of the matching rows of W held input-major, then one MatMul): for wide, sparse rows (text), whose
+    /// dense product would read every weight of the layer for a few hundred non-zeros. The batched layout ignores it.
+    /// </summary>
+    public bool SparseFirstLayer { get; init; }
+
     /// <summary>Name of the Score output.</summary>
     public string ScoreName { get; init; } = "Score";
 

@@ -23,11 +23,20 @@ internal static class OnnxMlpGraph
         foreach (string name in OutputNames(description.Head, options))
             g.Reserve(name);
 
-        // The layers always work on [rows, features]; the single-row layout feeds [F] and reshapes it to [1, F].
+        // The layers always work on [rows, features]; the single-row layout feeds [F] and reshapes it to [1, F], or
+        // reads its non-zeros into the first layer's outputs, [1, units].
         string x = description.InputName;
-        if (singleRow)
+        var layers = description.Layers;
+        if (singleRow && options.SparseFirstLayer && layers[0] is OnnxDenseLayer first)
+        {
+            x = AddSparseRowLayer(g, first, x);
+            layers = layers.Skip(1).ToList();
+        }
+        else if (singleRow)
+        {
             x = g.Add("Reshape", [x, g.Int64s("shape_row", [1, -1], 2)]);
-        foreach (var layer in description.Layers)
+        }
+        foreach (var layer in layers)
             x = AddLayer(g, layer, x, singleRow);
 
         // Per-row values end as [N] (batched) or [1] (single row); vectors as [N, K] or [K]. ML.NET's OnnxTransformer
@@ -119,6 +128,23 @@ internal static class OnnxMlpGraph
             default:
                 throw new ArgumentException($"Unsupported layer type {layer.GetType().Name}.");
         }
+    }
+
+    // A dense layer on one row [F] from its non-zeros: z = values · W[columns, ·] + b, with W held [in, out] so that each
+    // non-zero gathers one row of it. A row of zeros gathers none, and the [1, 0] × [0, out] product is zeros.
+    private static string AddSparseRowLayer(OnnxGraphBuilder g, OnnxDenseLayer dense, string row)
+    {
+        int inputs = dense.InputSize, outputs = dense.OutputSize;
+        var inputMajor = new float[dense.Weights.Length];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+                inputMajor[(long)i * outputs + o] = dense.Weights[(long)o * inputs + i];
+        string axis0 = g.Int64s("axis_0", [0], 1);
+        string columns = g.Add("Squeeze", [g.Add("NonZero", [row]), axis0]);
+        string values = g.Add("Unsqueeze", [g.Add("Gather", [row, columns]), axis0]);
+        string weights = g.Add("Gather", [g.Floats("W_input_major", inputMajor, inputs, outputs), columns], null, AttributeProto.Int("axis", 0));
+        string z = g.Add("Add", [g.Add("MatMul", [values, weights]), g.Floats("B", dense.Bias, outputs)]);
+        return AddActivation(g, dense.Activation, dense.Alpha, z);
     }
 
     // Gemm computes x·Wᵀ + b for the layer's outputs [start, start + count), W stored [out, in] as the description holds it.

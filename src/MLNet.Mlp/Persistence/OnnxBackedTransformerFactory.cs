@@ -45,6 +45,8 @@ internal static class OnnxBackedTransformerFactory
         var options = new OnnxExportOptions
         {
             Layout = OnnxBatchLayout.SingleRow,
+            // As the in-memory model scores them (MlpScorer.ReadsSparse): rows this wide are read by their non-zeros.
+            SparseFirstLayer = description.InputSize >= Fitting.DataViewReader.SparseMinFeatures,
             // Vector scores (multiclass, multi-output regression) are final as they come out of ONNX.
             ScoreName = info.Head.ScoreIsVector(info.OutputCount) ? PredictionColumnNames.Score : OnnxColumnNames.OnnxScore,
             ProbabilityName = OnnxColumnNames.OnnxProbability,

@@ -170,6 +170,40 @@ public class OnnxExportTests
     }
 
     [Theory]
+    [InlineData("Multiclass", "Relu", 0.02)]
+    [InlineData("Multiclass", "Gelu", 0.0)]
+    [InlineData("Binary", "Tanh", 1.0)]
+    [InlineData("Regression", "Relu", 0.3)]
+    public void ASingleRowSparseFirstLayerReadsTheNonZerosAndMatchesTheReference(string headName, string activationName, double nonZeroShare)
+    {
+        // 5,000 inputs × 40 units: the first layer gathers the rows of W its non-zeros select and never runs the dense
+        // product; rows of every density, including none (an empty text) and all, give the dense graph's scores.
+        const int wide = 5000;
+        var head = Enum.Parse<OnnxHead>(headName);
+        int outputs = head == OnnxHead.Multiclass ? 3 : 1;
+        var net = RandomNetworks.Create(21, head, wide, 40, outputs, Enum.Parse<OnnxActivation>(activationName));
+        var options = new OnnxExportOptions { Layout = OnnxBatchLayout.SingleRow, SparseFirstLayer = true };
+        var graph = OnnxMlpGraph.Build(net, options);
+        Assert.Single(graph.Nodes, n => n.OpType == "NonZero");
+        Assert.Single(graph.Nodes, n => n.OpType == "Gemm");
+        var read = graph.Nodes.SelectMany(n => n.Inputs).ToHashSet();
+        Assert.All(graph.Initializers, initializer => Assert.Contains(initializer.Name, read));
+
+        var rng = new Random(22);
+        var row = RandomNetworks.Rows(23, 1, wide)[0];
+        for (int i = 0; i < wide; i++) if (rng.NextDouble() >= nonZeroShare) row[i] = 0f;
+        using var file = new TempFile(".onnx");
+        File.WriteAllBytes(file.Path, OnnxMlpExporter.ToBytes(net, options));
+        var outputsOfGraph = OnnxRuntimeRunner.Run(file.Path, "Features", row, [wide]);
+
+        var expected = ReferenceMlp.Forward(net, row);
+        if (head == OnnxHead.Multiclass) expected = ReferenceMlp.Softmax(expected);
+        Assert.Equal(outputs, outputsOfGraph["Score"].Floats.Length);
+        for (int k = 0; k < outputs; k++)
+            Assert.Equal(expected[k], outputsOfGraph["Score"].Floats[k], Tolerance);
+    }
+
+    [Theory]
     [InlineData("Regression", 1)]
     [InlineData("Regression", 3)]
     [InlineData("Binary", 1)]

@@ -82,6 +82,15 @@ public class SparseTextTests
         ml.Model.Save(model, train.Schema, file.Path);
         var loaded = new MLContext().Model.LoadMlp(file.Path, out _);
         Assert.Equal(scores, loaded.Transform(test).GetColumn<float>("Score").ToArray());
+
+        // The stock loader's ONNX graph reads each row's non-zeros too (the input is wide): the same scores up to the
+        // summation order, an empty text (no non-zero at all) included.
+        var stock = new MLContext().Model.Load(file.Path, out _);
+        var stockScores = stock.Transform(test).GetColumn<float>("Score").ToArray();
+        for (int i = 0; i < scores.Length; i++) Assert.Equal(scores[i], stockScores[i], 1e-4 * Math.Max(1, Math.Abs(scores[i])));
+        var empty = ml.Data.LoadFromEnumerable(new[] { new Message { Text = "" } });
+        float emptyScore = model.Transform(empty).GetColumn<float>("Score").Single();
+        Assert.Equal(emptyScore, stock.Transform(empty).GetColumn<float>("Score").Single(), 1e-4 * Math.Max(1, Math.Abs(emptyScore)));
     }
 
     [Fact]
