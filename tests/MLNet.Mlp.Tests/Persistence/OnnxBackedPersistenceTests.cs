@@ -44,6 +44,19 @@ public class OnnxBackedPersistenceTests
         public float Label { get; set; }
     }
 
+    [Theory]
+    [InlineData(16_384, 128, true)]
+    [InlineData(16_383, 128, false)]
+    [InlineData(150_000, 16, true)]
+    [InlineData(5_000, 128, false)]
+    public void TheSavedGraphReadsNonZerosWhereTheFirstLayerHasAtLeastTwoToThe21Weights(int inputs, int units, bool readsNonZeros)
+    {
+        var first = new OnnxDenseLayer(inputs, units, new float[inputs * units], new float[units], OnnxActivation.Relu);
+        var description = new OnnxMlpDescription(inputs, [first, new OnnxDenseLayer(units, 1, new float[units], [0f], OnnxActivation.Identity)], OnnxHead.Binary);
+
+        Assert.Equal(readsNonZeros, OnnxBackedTransformerFactory.ReadsNonZeros(description));
+    }
+
     [Fact]
     public void MulticlassSurvivesSaveAndLoadInAFreshProcess()
     {

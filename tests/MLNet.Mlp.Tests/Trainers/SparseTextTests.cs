@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Mlp.Fitting;
+using MLNet.Mlp.Persistence;
 using MLNet.Mlp.Tasks;
 using MLNet.Mlp.Trainers;
 
@@ -82,10 +83,25 @@ public class SparseTextTests
         ml.Model.Save(model, train.Schema, file.Path);
         var loaded = new MLContext().Model.LoadMlp(file.Path, out _);
         Assert.Equal(scores, loaded.Transform(test).GetColumn<float>("Score").ToArray());
+    }
 
-        // The stock loader's ONNX graph reads each row's non-zeros too (the input is wide): the same scores up to the
-        // summation order, an empty text (no non-zero at all) included.
+    [Fact]
+    public void AVocabularyWideModelLoadedByStockLoadReadsEachRowsNonZerosAndScoresAsInMemory()
+    {
+        // A first layer of at least 2^21 weights: the saved graph gathers the rows of W a row's non-zeros select.
+        var ml = new MLContext(seed: 1);
+        var train = Messages(ml, 400, seed: 2);
+        var test = Messages(ml, 100, seed: 3);
+        var model = ml.Transforms.Text.FeaturizeText("Features", "Text")
+            .Append(ml.BinaryClassification.Trainers.Mlp(new MlpBinaryOptions { NumberOfEpochs = 2, HiddenLayers = [400] }))
+            .Fit(train);
+        Assert.True(model.LastTransformer.Model.FeatureCount * 400L >= OnnxBackedTransformerFactory.SparseFirstLayerMinWeights);
+        using var file = new TempFile(".zip");
+        ml.Model.Save(model, train.Schema, file.Path);
+
+        // The same scores up to the summation order, an empty text (no non-zero at all) included.
         var stock = new MLContext().Model.Load(file.Path, out _);
+        var scores = model.Transform(test).GetColumn<float>("Score").ToArray();
         var stockScores = stock.Transform(test).GetColumn<float>("Score").ToArray();
         for (int i = 0; i < scores.Length; i++) Assert.Equal(scores[i], stockScores[i], 1e-4 * Math.Max(1, Math.Abs(scores[i])));
         var empty = ml.Data.LoadFromEnumerable(new[] { new Message { Text = "" } });
