@@ -282,8 +282,8 @@ internal sealed class FeatureStandardization
     // The implied zeros of centered columns, which standardized sparse rows must store.
     private static long MissingCenteredValues(SparseRows sparse, int[] centered)
     {
-        long missing = 0;
         if (centered.Length == 0) return 0;
+        long missing = 0;
         for (int r = 0; r < sparse.Rows; r++) missing += centered.Length - CenteredStored(sparse, r, centered);
         return missing;
     }
